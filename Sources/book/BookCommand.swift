@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `swift run book …`: the reader's and the author's tool for the book as a whole.
+@main
+struct BookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "book",
+        abstract: "Work with Unrolled, the book: list its chapters, check them, see the Swift they become.",
+        subcommands: [ListChapters.self, CheckBook.self, ShowTangled.self]
+    )
+}
