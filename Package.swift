@@ -79,7 +79,7 @@ let package = Package(
         // The command line a reader uses: list, check, tangle, ...
         .executableTarget(
             name: "book",
-            dependencies: ["Literate", "Unrolled", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Literate", "Unrolled", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "LiterateTests", dependencies: ["Literate"]),

@@ -10,9 +10,12 @@ public enum Tangler {
     /// exercise's place as `#if EXERCISES` (the reader's version) `#else` (the solution).
     /// `norun` cells sit inside `#if false`: the compiler parses them, so a typo is still
     /// caught, but never type-checks or runs them.
-    public static func program(for chapter: Chapter) -> String {
+    ///
+    /// - Parameter imports: the modules every chapter program sees; tests that compile a
+    ///   program on its own pass none and define `Notebook` themselves.
+    public static func program(for chapter: Chapter, imports: [String] = ["Notebook", "Unrolled"]) -> String {
         var out = header(for: chapter, purpose: "the program `swift run \(chapter.targetName ?? "")` runs")
-        out += "import Notebook\nimport Unrolled\n\n"
+        out += imports.map { "import \($0)\n" }.joined() + "\n"
         for cell in chapter.cells {
             switch cell.kind {
             case .run, .hidden:

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Literate
+import Notebook
+
+/// `book exercise 1.1`: builds the chapter with the reader's version of an exercise
+/// (`-DEXERCISES`) and runs it, then reads the verdicts the chapter printed.
+struct CheckExercise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exercise",
+        abstract: "Build a chapter with your answer to an exercise, run it, and report PASS or FAIL.",
+        discussion: """
+            Your answer is the exercise cell in the chapter's Markdown: edit it there. The chapter \
+            is built with -DEXERCISES in its own build folder (.build-exercises), so your normal \
+            build keeps the book's solutions. Exits 1 if any check fails.
+            """
+    )
+
+    @OptionGroup var options: ChapterOptions
+
+    @Argument(help: "The exercise id, as `book list` shows it (for example 1.1).")
+    var id: String
+
+    @Flag(help: "Check the book's solution instead of your version.")
+    var solution = false
+
+    func run() throws {
+        let book = try options.loadBook()
+        guard let chapter = book.chapter(withExercise: id), let target = chapter.targetName else {
+            let known = book.chapters.flatMap(\.exerciseIDs).joined(separator: ", ")
+            printError("error: no exercise \(id); the book has: \(known.isEmpty ? "none" : known)")
+            throw ExitCode.failure
+        }
+        let build = solution
+            ? ["--product", target]
+            : ["--product", target, "--scratch-path", ".build-exercises", "-Xswiftc", "-DEXERCISES"]
+        printError("Building \(target) with \(solution ? "the book's solution" : "your answer") to exercise \(id)…")
+        guard try SwiftPM.run(build, in: options.packageRoot) == 0 else {
+            printError("error: \(chapter.path) does not build with your answer; the compiler's messages above point at its lines")
+            throw ExitCode.failure
+        }
+        let binFolder = try SwiftPM.output(["build", "--show-bin-path"] + build.filter { $0 != "--product" && $0 != target }, in: options.packageRoot)
+        let output = try SwiftPM.runProgram(URL(fileURLWithPath: binFolder).appendingPathComponent(target), in: options.packageRoot)
+        print(output.text, terminator: "")
+
+        let verdicts = output.text.split(separator: "\n").compactMap { ExerciseCheck.verdict(in: String($0), for: id) }
+        guard output.status == 0 else {
+            printError("error: \(target) stopped with status \(output.status) before it finished checking exercise \(id)")
+            throw ExitCode.failure
+        }
+        guard !verdicts.isEmpty else {
+            printError("error: \(target) printed no verdict for exercise \(id)")
+            throw ExitCode.failure
+        }
+        let failed = verdicts.filter { !$0 }.count
+        print("exercise \(id): \(verdicts.count - failed) of \(verdicts.count) checks passed")
+        if failed > 0 { throw ExitCode.failure }
+    }
+}
+
+/// Running `swift` and the programs it builds.
+enum SwiftPM {
+    /// `swift build ARGUMENTS`, its output going straight to the terminal. Returns the status.
+    static func run(_ arguments: [String], in folder: URL) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swift", "build"] + arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.standardError
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// `swift ARGUMENTS`, returning what it printed, trimmed.
+    static func output(_ arguments: [String], in folder: URL) throws -> String {
+        let result = try capture(URL(fileURLWithPath: "/usr/bin/env"), ["swift"] + arguments, in: folder)
+        return result.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func runProgram(_ program: URL, in folder: URL) throws -> (status: Int32, text: String) {
+        try capture(program, [], in: folder)
+    }
+
+    private static func capture(_ executable: URL, _ arguments: [String], in folder: URL) throws -> (status: Int32, text: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

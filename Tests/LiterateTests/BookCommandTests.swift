@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// `book check` as a reader runs it: exit 0 on a good book, 1 with locations on a bad one.
+@Suite(.serialized) struct BookCommandTests {
+    /// The `book` executable built beside this test bundle.
+    var bookExecutable: URL {
+        get throws {
+            var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            // On macOS the test binary sits inside an .xctest bundle three levels down.
+            while folder.path.contains(".xctest") { folder.deleteLastPathComponent() }
+            let candidate = folder.appendingPathComponent("book")
+            guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+                throw NotBuilt(path: candidate.path)
+            }
+            return candidate
+        }
+    }
+
+    struct NotBuilt: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "no book executable at \(path): run `swift build` before `swift test`" }
+    }
+
+    func check(_ book: TemporaryBook) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try bookExecutable
+        process.arguments = ["check", "--chapters", book.chapters.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func goodBookPasses() throws {
+        let book = try TemporaryBook(["00-words.md": "# Words\n", "01-code.md": "# Code\n\n```swift\nprint(1)\n```\n"])
+        defer { book.remove() }
+        try book.addTargetFolder("ch01")
+        let result = try check(book)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("2 chapters, 1 cells, 0 exercises"))
+    }
+
+    @Test(arguments: [
+        ("unclosed fence", "01-a.md", "# A\n\n```swift\nprint(1)\n", "01-a.md:3: error: code fence opened here is never closed"),
+        ("unknown attribute", "01-a.md", "# A\n\n```swift nrun\n```\n", "01-a.md:3: error: unknown cell attribute \"nrun\""),
+        ("two solutions", "01-a.md", "# A\n\n```swift exercise=1\n```\n\n```swift solution=1\n```\n\n```swift solution=1\n```\n", "01-a.md:9: error: exercise 1 has two solutions"),
+        ("exercise without solution", "01-a.md", "# A\n\n```swift exercise=1\n```\n", "01-a.md:3: error: exercise 1 has no solution"),
+        ("bad file name", "chapter-one.md", "# A\n", "chapter-one.md: error: a chapter's file name must be NN-slug.md"),
+        ("cells but no target folder", "02-b.md", "# B\n\n```swift\n```\n", "02-b.md: error: has Swift cells, so it needs the folder Sources/Chapters/ch02/"),
+    ])
+    func brokenBookFails(_ name: String, _ file: String, _ markdown: String, _ expected: String) throws {
+        let book = try TemporaryBook([file: markdown])
+        defer { book.remove() }
+        try book.addTargetFolder("ch01")
+        let result = try check(book)
+        #expect(result.status == 1, "\(name): \(result.output)")
+        #expect(result.output.contains("\(book.chapters.path)/\(expected)"), "\(name): \(result.output)")
+    }
+
+    @Test func missingAndEmptyChapterFoldersFail() throws {
+        let missing = try TemporaryBook(nil)
+        defer { missing.remove() }
+        let noFolder = try check(missing)
+        #expect(noFolder.status == 1)
+        #expect(noFolder.output.contains("error: no chapters folder"))
+
+        let empty = try TemporaryBook([:])
+        defer { empty.remove() }
+        let noChapters = try check(empty)
+        #expect(noChapters.status == 1)
+        #expect(noChapters.output.contains("error: the chapters folder has no chapters"))
+    }
+}
