@@ -69,12 +69,23 @@ let package = Package(
         // What every chapter program links: cell boundaries, figures, progress lines.
         .target(name: "Notebook"),
 
-        // The library the book builds: hand-written kernels plus every chapter's `lib` cells.
+        // The loops that touch every element, and the BLAS products. Optimised even in a
+        // debug build, so `swift run chNN` does not crawl: measured in Benchmarks/README.md.
+        .target(
+            name: "UnrolledKernels",
+            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
+
+        // The library the book builds: Matrix, the RNN, optimisers, plus every chapter's `lib` cells.
         .target(
             name: "Unrolled",
-            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+            dependencies: ["UnrolledKernels"],
             plugins: ["Tangle"]
         ),
+
+        // `make bench`: characters per second, always built in release.
+        .executableTarget(name: "bench", dependencies: ["Unrolled"]),
 
         // The command line a reader uses: list, check, tangle, ...
         .executableTarget(
@@ -84,5 +95,6 @@ let package = Package(
 
         .testTarget(name: "LiterateTests", dependencies: ["Literate"]),
         .testTarget(name: "UnrolledTests", dependencies: ["Unrolled"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
     ] + chapterTargets
 )

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The format a captured chapter writes to standard output, and the reader for it.
+///
+/// A transcript is the chapter's own output with two kinds of marker lines, each starting
+/// with the ASCII record separator (U+001E):
+///
+/// ```text
+/// ␞unrolled-cell 3            everything after this belongs to cell 3
+/// ␞unrolled-figure 1234       the next 1234 bytes are an SVG document, then a newline
+/// ```
+///
+/// A marker may follow output that did not end its line; that output still belongs to
+/// the cell before the marker. Text before the first cell marker belongs to no cell and
+/// is kept under index -1.
+public enum Transcript {
+    public static let separator = "\u{1E}"
+
+    static func figureHeader(byteCount: Int) -> String {
+        separator + "unrolled-figure \(byteCount)"
+    }
+
+    /// One thing a cell produced, in the order it produced it.
+    public enum Output: Equatable, Sendable {
+        case text(String)
+        case figure(svg: String)
+    }
+
+    public struct FormatError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Splits a transcript into the outputs of each cell, keyed by cell index.
+    /// Adjacent text is merged, and a cell that printed nothing has no entry.
+    public static func parse(_ data: Data) throws(FormatError) -> [Int: [Output]] {
+        let bytes = [UInt8](data)
+        var outputs: [Int: [Output]] = [:]
+        var cell = -1
+        var position = 0
+        func append(text range: Range<Int>) {
+            guard !range.isEmpty else { return }
+            let text = String(decoding: bytes[range], as: UTF8.self)
+            if case .text(let previous)? = outputs[cell]?.last {
+                outputs[cell]![outputs[cell]!.count - 1] = .text(previous + text)
+            } else {
+                outputs[cell, default: []].append(.text(text))
+            }
+        }
+        while position < bytes.count {
+            guard let marker = bytes[position...].firstIndex(of: 0x1E) else {
+                append(text: position..<bytes.count)
+                break
+            }
+            append(text: position..<marker)
+            let lineEnd = bytes[marker...].firstIndex(of: 0x0A) ?? bytes.count
+            let header = String(decoding: bytes[(marker + 1)..<lineEnd], as: UTF8.self)
+            position = min(lineEnd + 1, bytes.count)
+            let words = header.split(separator: " ")
+            switch (words.first, words.count == 2 ? Int(words[1]) : nil) {
+            case ("unrolled-cell"?, let index?):
+                cell = index
+            case ("unrolled-figure"?, let count?) where count >= 0 && position + count <= bytes.count:
+                let svg = String(decoding: bytes[position..<(position + count)], as: UTF8.self)
+                outputs[cell, default: []].append(.figure(svg: svg))
+                position += count
+                if position < bytes.count, bytes[position] == 0x0A { position += 1 }
+            default:
+                throw FormatError(description: "malformed notebook marker \"\(header.prefix(60))\"")
+            }
+        }
+        return outputs
+    }
+}

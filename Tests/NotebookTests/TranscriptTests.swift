@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+@testable import Notebook
+
+@Test func transcriptFilesOutputUnderCells() throws {
+    // A figure is framed by its byte count, so even a separator inside it is not a marker.
+    let svg = "<svg>\n\u{1E}unrolled-cell 9\n</svg>"
+    var text = "before\n"
+    text += Notebook.cellMarker(0) + "\n" + "a\nb"
+    text += Notebook.cellMarker(2) + "\n" + "c\n"
+    text += Transcript.figureHeader(byteCount: svg.utf8.count) + "\n" + svg + "\n"
+    text += "d\n"
+    let outputs = try Transcript.parse(Data(text.utf8))
+    #expect(outputs[-1] == [.text("before\n")])
+    #expect(outputs[0] == [.text("a\nb")])
+    #expect(outputs[1] == nil)
+    #expect(outputs[2] == [.text("c\n"), .figure(svg: svg), .text("d\n")])
+}
+
+@Test func malformedMarkersAreErrors() {
+    #expect(throws: Transcript.FormatError.self) { try Transcript.parse(Data("\u{1E}unrolled-cell x\n".utf8)) }
+    #expect(throws: Transcript.FormatError.self) { try Transcript.parse(Data("\u{1E}unrolled-figure 99\n<svg/>".utf8)) }
+}
+
+@Test func progressLineReadsWell() {
+    let line = Progress.line(step: 1200, total: 5000, loss: 2.31415, items: 30000, unit: "chars", elapsed: 6)
+    #expect(line == "step 1200/5000   24%  loss 2.3142  5.0k chars/s  ETA 0:19")
+    let done = Progress.line(step: 10, total: 10, loss: 1, items: 0, unit: "chars", elapsed: 3725)
+    #expect(done.hasSuffix("done in 1:02:05"))
+}
