@@ -10,7 +10,7 @@ SWIFT ?= swift
 # Debian packages: cmark parses the Markdown, OpenBLAS multiplies the matrices.
 BUILD_PACKAGES := pkg-config libcmark-dev libopenblas-dev
 
-.PHONY: all site test check deps
+.PHONY: all site test check deps python-deps
 
 all: site
 
@@ -31,6 +31,19 @@ endef
 deps:
 	$(call install-debian-packages,$(BUILD_PACKAGES))
 
+# Python: numpy and safetensors. `make test` runs without them (the cross-checks with
+# Python's safetensors reader are then skipped, and say so); `make bench` times the numpy
+# reference with them. Installed with pip when python3 exists and they are missing.
+PYTHON ?= python3
+PYTHON_PACKAGES := numpy safetensors
+
+python-deps:
+	@if command -v $(PYTHON) >/dev/null 2>&1 && ! $(PYTHON) -c "import numpy, safetensors" 2>/dev/null; then \
+	  echo "Installing Python packages: $(PYTHON_PACKAGES)"; \
+	  PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install --quiet --disable-pip-version-check $(PYTHON_PACKAGES) \
+	    || echo "warning: pip could not install $(PYTHON_PACKAGES): the Python cross-checks will be skipped"; \
+	fi
+
 site: deps
 	$(SWIFT) run book list
 	$(SWIFT) run ch01
@@ -38,6 +51,6 @@ site: deps
 check: deps
 	$(SWIFT) run book check
 
-test: deps
+test: deps python-deps
 	$(SWIFT) run book check
 	$(SWIFT) test
