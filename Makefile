@@ -54,3 +54,4 @@ check: deps
 test: deps python-deps
 	$(SWIFT) run book check
 	$(SWIFT) test
+	$(SWIFT) run book solutions
