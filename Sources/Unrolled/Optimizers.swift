@@ -1,0 +1,118 @@
+// Optimisers: given parameters θ and gradients g = ∂L/∂θ (a value of the same
+// `ParameterSet` type), move θ downhill. Each keeps whatever state it needs per parameter.
+
+/// Something that updates parameters from their gradients, one step at a time.
+public protocol Optimizer {
+    associatedtype Scalar: KernelScalar
+    /// Moves `parameters` one step using `gradients` (same type, same shapes).
+    mutating func update<P: ParameterSet>(_ parameters: inout P, with gradients: P) where P.Scalar == Scalar
+}
+
+private func checkShapes<P: ParameterSet>(_ parameters: P, _ gradients: P) {
+    for (name, path) in P.parameterPaths {
+        let p = parameters[keyPath: path], g = gradients[keyPath: path]
+        precondition(p.rows == g.rows && p.columns == g.columns, "gradient of \(name) is \(g.shapeText), the parameter \(p.shapeText)")
+    }
+}
+
+/// Zero matrices shaped like each parameter: an optimiser's state before its first step.
+private func zeroState<P: ParameterSet>(like parameters: P) -> [Matrix<P.Scalar>] {
+    P.parameterPaths.map { Matrix(rows: parameters[keyPath: $0.path].rows, columns: parameters[keyPath: $0.path].columns) }
+}
+
+/// Plain gradient descent: θ ← θ − η·g.
+public struct SGD<Scalar: KernelScalar>: Optimizer {
+    public var learningRate: Scalar
+
+    public init(learningRate: Scalar) { self.learningRate = learningRate }
+
+    public mutating func update<P: ParameterSet>(_ parameters: inout P, with gradients: P) where P.Scalar == Scalar {
+        checkShapes(parameters, gradients)
+        for (_, path) in P.parameterPaths {
+            let g = gradients[keyPath: path]
+            g.withPointer { pg in parameters[keyPath: path].withMutablePointer { pp in
+                Scalar.sgdStep(pp, gradient: pg, learningRate: learningRate, count: g.count)
+            } }
+        }
+    }
+}
+
+/// Adagrad (Duchi et al., 2011), as min-char-rnn writes it: each entry keeps the sum of
+/// its squared gradients, m ← m + g², and moves by θ ← θ − η·g / √(m + ε). Entries that
+/// have seen large gradients take smaller steps from then on.
+public struct Adagrad<Scalar: KernelScalar>: Optimizer {
+    public var learningRate: Scalar
+    public var epsilon: Scalar
+    /// Σ g² so far, one matrix per parameter (empty until the first step).
+    public private(set) var memory: [Matrix<Scalar>] = []
+
+    public init(learningRate: Scalar, epsilon: Scalar = 1e-8) {
+        self.learningRate = learningRate
+        self.epsilon = epsilon
+    }
+
+    public mutating func update<P: ParameterSet>(_ parameters: inout P, with gradients: P) where P.Scalar == Scalar {
+        checkShapes(parameters, gradients)
+        if memory.isEmpty { memory = zeroState(like: parameters) }
+        for (i, (_, path)) in P.parameterPaths.enumerated() {
+            let g = gradients[keyPath: path]
+            g.withPointer { pg in memory[i].withMutablePointer { pm in parameters[keyPath: path].withMutablePointer { pp in
+                Scalar.adagradStep(pp, gradient: pg, memory: pm, learningRate: learningRate, epsilon: epsilon, count: g.count)
+            } } }
+        }
+    }
+}
+
+/// Adam (Kingma and Ba, 2015): running means of g (m) and g² (v), each corrected for
+/// starting at zero, give θ ← θ − η · m̂ / (√v̂ + ε), where m̂ = m / (1 − β₁ᵗ) and
+/// v̂ = v / (1 − β₂ᵗ) at step t = 1, 2, ….
+public struct Adam<Scalar: KernelScalar>: Optimizer {
+    public var learningRate: Scalar
+    public var beta1: Scalar
+    public var beta2: Scalar
+    public var epsilon: Scalar
+    /// The number of steps taken (t).
+    public private(set) var step = 0
+    /// m and v, one matrix per parameter (empty until the first step).
+    public private(set) var firstMoments: [Matrix<Scalar>] = []
+    public private(set) var secondMoments: [Matrix<Scalar>] = []
+
+    public init(learningRate: Scalar = 1e-3, beta1: Scalar = 0.9, beta2: Scalar = 0.999, epsilon: Scalar = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+
+    public mutating func update<P: ParameterSet>(_ parameters: inout P, with gradients: P) where P.Scalar == Scalar {
+        checkShapes(parameters, gradients)
+        if firstMoments.isEmpty {
+            firstMoments = zeroState(like: parameters)
+            secondMoments = firstMoments
+        }
+        step += 1
+        // The corrections in Double: 0.999ᵗ in Float loses digits as t grows.
+        let c1 = Scalar(1 - pow(Double(beta1), step))
+        let c2 = Scalar(1 - pow(Double(beta2), step))
+        for (i, (_, path)) in P.parameterPaths.enumerated() {
+            let g = gradients[keyPath: path]
+            g.withPointer { pg in firstMoments[i].withMutablePointer { pm in secondMoments[i].withMutablePointer { pv in
+                parameters[keyPath: path].withMutablePointer { pp in
+                    Scalar.adamStep(pp, gradient: pg, firstMoment: pm, secondMoment: pv, learningRate: learningRate,
+                                    beta1: beta1, beta2: beta2, epsilon: epsilon, correction1: c1, correction2: c2, count: g.count)
+                }
+            } } }
+        }
+    }
+}
+
+/// x to the n-th power for a whole n, by repeated squaring.
+private func pow(_ x: Double, _ n: Int) -> Double {
+    var result = 1.0, base = x, e = n
+    while e > 0 {
+        if e & 1 == 1 { result *= base }
+        base *= base
+        e >>= 1
+    }
+    return result
+}

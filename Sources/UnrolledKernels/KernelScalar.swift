@@ -1,0 +1,113 @@
+// The scalar types the book computes with, and the loops that touch every element.
+//
+// This module is compiled with optimisation even in a debug build (see Package.swift):
+// a reader runs chapters with plain `swift run`, and a debug-built Swift loop runs 50 to
+// 200 times slower than an optimised one. Everything here works on raw buffers, so the
+// teaching code in `Unrolled` makes one call per matrix, never one per element.
+
+#if canImport(Accelerate)
+import Accelerate
+#else
+import CBLAS
+#endif
+import Foundation
+
+/// A floating-point type with a BLAS matrix product: `Float` (training) and `Double`
+/// (gradient checks).
+///
+/// The elementary functions and `gemm` are what each type provides (below); the kernels
+/// are written once, generically, in Kernels.swift, which also declares the conformances
+/// so that the optimiser sees both together and specialises every kernel for both types.
+public protocol KernelScalar: BinaryFloatingPoint, Sendable, CustomStringConvertible
+where RawSignificand: FixedWidthInteger {
+    /// C ← α·op(A)·op(B) + β·C, row-major, where op(X) is X or Xᵀ.
+    ///
+    /// op(A) is (m, k), op(B) is (k, n), C is (m, n); `lda`, `ldb`, `ldc` are the row
+    /// strides of A, B, C as stored (before any transpose).
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+
+    // The kernels: each is documented, and implemented once, in Kernels.swift.
+    static func add(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func subtract(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func multiply(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func scale(_ a: UnsafePointer<Self>, by s: Self, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func addScaled(_ a: UnsafePointer<Self>, by s: Self, to r: UnsafeMutablePointer<Self>, count: Int)
+    static func addRowVector(_ v: UnsafePointer<Self>, to m: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
+    static func addColumnSums(_ a: UnsafePointer<Self>, rows: Int, columns: Int, to r: UnsafeMutablePointer<Self>)
+    static func tanh(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func tanhBackward(output h: UnsafePointer<Self>, gradient dh: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func softmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
+    static func logSoftmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
+    static func crossEntropySum(probabilities p: UnsafePointer<Self>, targets: UnsafePointer<Int>, rows: Int, columns: Int) -> Double
+    static func crossEntropyGradient(probabilities p: UnsafePointer<Self>, targets: UnsafePointer<Int>, scale s: Self, into d: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
+    static func gatherRows(_ table: UnsafePointer<Self>, ids: UnsafePointer<Int>, count: Int, columns: Int, into r: UnsafeMutablePointer<Self>, accumulate: Bool)
+    static func scatterAddRows(_ d: UnsafePointer<Self>, ids: UnsafePointer<Int>, count: Int, columns: Int, into table: UnsafeMutablePointer<Self>)
+    static func sum(_ a: UnsafePointer<Self>, count: Int) -> Double
+    static func sumOfSquares(_ a: UnsafePointer<Self>, count: Int) -> Double
+    static func clamp(_ a: UnsafeMutablePointer<Self>, limit: Self, count: Int)
+    static func sgdStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, learningRate η: Self, count: Int)
+    static func adagradStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, memory m: UnsafeMutablePointer<Self>, learningRate η: Self, epsilon ε: Self, count: Int)
+    static func adamStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, firstMoment m: UnsafeMutablePointer<Self>, secondMoment v: UnsafeMutablePointer<Self>, learningRate η: Self, beta1 β1: Self, beta2 β2: Self, epsilon ε: Self, correction1 c1: Self, correction2 c2: Self, count: Int)
+}
+
+extension Float {
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        BLAS.useOneThread()
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            BLAS.Index(m), BLAS.Index(n), BLAS.Index(k), alpha, a, BLAS.Index(lda), b, BLAS.Index(ldb),
+            beta, c, BLAS.Index(ldc))
+    }
+    public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
+    public static func log(_ x: Float) -> Float { Foundation.log(x) }
+    public static func tanh(_ x: Float) -> Float { Foundation.tanh(x) }
+}
+
+extension Double {
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        BLAS.useOneThread()
+        cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            BLAS.Index(m), BLAS.Index(n), BLAS.Index(k), alpha, a, BLAS.Index(lda), b, BLAS.Index(ldb),
+            beta, c, BLAS.Index(ldc))
+    }
+    public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
+    public static func log(_ x: Double) -> Double { Foundation.log(x) }
+    public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+}
+
+/// Process-wide BLAS settings.
+public enum BLAS {
+    typealias Index = Int32
+
+    /// Runs every product on one thread, once per process: the results are then the same
+    /// from run to run (a multithreaded sum may add in a different order), and the
+    /// benchmark measures one core. Accelerate chooses its own threads.
+    public static func useOneThread() {
+        _ = oneThread
+    }
+
+    private static let oneThread: Void = {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(1)
+        #endif
+    }()
+}

@@ -1,0 +1,191 @@
+// The element-wise loops, written once for both scalar types.
+//
+// Every kernel is a requirement of `KernelScalar` with its implementation in the
+// extension below. That is deliberate: a call from generic code (`Matrix<Scalar>` in a
+// debug build) goes through the witness table to the version specialised for `Float` or
+// `Double` and optimised here; an extension method that is not a requirement would run
+// its unspecialised generic body instead, at a fraction of the speed.
+//
+// The conformances are declared here, in the same file as the implementations, because
+// the compiler specialises a generic body for Float and Double only where it can see it.
+//
+// Conventions: matrices are row-major; `rows`, `columns` describe the buffer; counts are
+// in elements. No kernel allocates.
+
+extension Float: KernelScalar {}
+extension Double: KernelScalar {}
+
+extension KernelScalar {
+    // MARK: Element-wise arithmetic
+
+    /// r[i] = a[i] + b[i]
+    public static func add(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = a[i] + b[i] }
+    }
+
+    /// r[i] = a[i] − b[i]
+    public static func subtract(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = a[i] - b[i] }
+    }
+
+    /// r[i] = a[i] · b[i]  (the Hadamard product)
+    public static func multiply(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = a[i] * b[i] }
+    }
+
+    /// r[i] = s · a[i]
+    public static func scale(_ a: UnsafePointer<Self>, by s: Self, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = s * a[i] }
+    }
+
+    /// r[i] += s · a[i]  (BLAS calls this axpy)
+    public static func addScaled(_ a: UnsafePointer<Self>, by s: Self, to r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] += s * a[i] }
+    }
+
+    /// m[i, j] += v[j] for every row i: a bias row broadcast over a batch.
+    public static func addRowVector(_ v: UnsafePointer<Self>, to m: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+        for i in 0..<rows {
+            let row = m + i * columns
+            for j in 0..<columns { row[j] += v[j] }
+        }
+    }
+
+    /// r[j] += Σᵢ a[i, j]: the gradient of a bias that was broadcast over rows.
+    public static func addColumnSums(_ a: UnsafePointer<Self>, rows: Int, columns: Int, to r: UnsafeMutablePointer<Self>) {
+        for i in 0..<rows {
+            let row = a + i * columns
+            for j in 0..<columns { r[j] += row[j] }
+        }
+    }
+
+    // MARK: Non-linearities
+
+    /// r[i] = tanh(a[i])
+    public static func tanh(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = Self.tanh(a[i]) }
+    }
+
+    /// r[i] = (1 − h[i]²) · dh[i]: back through h = tanh(z), given h rather than z.
+    public static func tanhBackward(output h: UnsafePointer<Self>, gradient dh: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = (1 - h[i] * h[i]) * dh[i] }
+    }
+
+    /// Each row of r is softmax of the same row of x, computed stably:
+    /// pⱼ = exp(xⱼ − m) / Σₖ exp(xₖ − m) with m = maxₖ xₖ, so no exp overflows.
+    public static func softmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+        for i in 0..<rows {
+            let xi = x + i * columns, ri = r + i * columns
+            var m = xi[0]
+            for j in 1..<columns where xi[j] > m { m = xi[j] }
+            var total: Self = 0
+            for j in 0..<columns {
+                let e = Self.exp(xi[j] - m)
+                ri[j] = e
+                total += e
+            }
+            let inverse = 1 / total
+            for j in 0..<columns { ri[j] *= inverse }
+        }
+    }
+
+    /// Each row of r is log-softmax of the same row of x: xⱼ − m − log Σₖ exp(xₖ − m).
+    public static func logSoftmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+        for i in 0..<rows {
+            let xi = x + i * columns, ri = r + i * columns
+            var m = xi[0]
+            for j in 1..<columns where xi[j] > m { m = xi[j] }
+            var total: Self = 0
+            for j in 0..<columns { total += Self.exp(xi[j] - m) }
+            let logTotal = m + Self.log(total)
+            for j in 0..<columns { ri[j] = xi[j] - logTotal }
+        }
+    }
+
+    /// Σᵢ −log p[i, targets[i]]: the cross-entropy of rows of probabilities, summed over rows.
+    /// Accumulated in Double. Every target must lie in 0..<columns (the caller checks).
+    public static func crossEntropySum(probabilities p: UnsafePointer<Self>, targets: UnsafePointer<Int>, rows: Int, columns: Int) -> Double {
+        var loss = 0.0
+        for i in 0..<rows { loss -= Double(Self.log(p[i * columns + targets[i]])) }
+        return loss
+    }
+
+    /// d[i, j] = s · (p[i, j] − [j = targets[i]]): the gradient of s · cross-entropy with
+    /// respect to the logits that produced p through softmax.
+    public static func crossEntropyGradient(probabilities p: UnsafePointer<Self>, targets: UnsafePointer<Int>, scale s: Self, into d: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+        for i in 0..<rows {
+            let pi = p + i * columns, di = d + i * columns
+            for j in 0..<columns { di[j] = s * pi[j] }
+            di[targets[i]] -= s
+        }
+    }
+
+    // MARK: One-hot products as row look-ups
+
+    /// r[i, :] = table[ids[i], :] (or += when `accumulate`): the product of one-hot rows
+    /// with `table`, without the multiplications by zero.
+    public static func gatherRows(_ table: UnsafePointer<Self>, ids: UnsafePointer<Int>, count: Int, columns: Int, into r: UnsafeMutablePointer<Self>, accumulate: Bool) {
+        for i in 0..<count {
+            let source = table + ids[i] * columns, row = r + i * columns
+            if accumulate {
+                for j in 0..<columns { row[j] += source[j] }
+            } else {
+                for j in 0..<columns { row[j] = source[j] }
+            }
+        }
+    }
+
+    /// table[ids[i], :] += d[i, :]: the transpose of `gatherRows`, i.e. Xᵀ·D for one-hot X.
+    public static func scatterAddRows(_ d: UnsafePointer<Self>, ids: UnsafePointer<Int>, count: Int, columns: Int, into table: UnsafeMutablePointer<Self>) {
+        for i in 0..<count {
+            let source = d + i * columns, row = table + ids[i] * columns
+            for j in 0..<columns { row[j] += source[j] }
+        }
+    }
+
+    // MARK: Reductions (accumulated in Double)
+
+    /// Σ a[i]
+    public static func sum(_ a: UnsafePointer<Self>, count: Int) -> Double {
+        var total = 0.0
+        for i in 0..<count { total += Double(a[i]) }
+        return total
+    }
+
+    /// Σ a[i]²
+    public static func sumOfSquares(_ a: UnsafePointer<Self>, count: Int) -> Double {
+        var total = 0.0
+        for i in 0..<count { total += Double(a[i]) * Double(a[i]) }
+        return total
+    }
+
+    /// a[i] ← min(max(a[i], −limit), limit)
+    public static func clamp(_ a: UnsafeMutablePointer<Self>, limit: Self, count: Int) {
+        for i in 0..<count { a[i] = Swift.min(Swift.max(a[i], -limit), limit) }
+    }
+
+    // MARK: Optimiser steps
+
+    /// p ← p − η·g
+    public static func sgdStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, learningRate η: Self, count: Int) {
+        for i in 0..<count { p[i] -= η * g[i] }
+    }
+
+    /// m ← m + g²;  p ← p − η·g / √(m + ε)   (min-char-rnn's form of Adagrad)
+    public static func adagradStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, memory m: UnsafeMutablePointer<Self>, learningRate η: Self, epsilon ε: Self, count: Int) {
+        for i in 0..<count {
+            m[i] += g[i] * g[i]
+            p[i] -= η * g[i] / (m[i] + ε).squareRoot()
+        }
+    }
+
+    /// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  p ← p − η·m̂ / (√v̂ + ε), with the bias
+    /// corrections m̂ = m / c₁, v̂ = v / c₂ passed in as c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ.
+    public static func adamStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, firstMoment m: UnsafeMutablePointer<Self>, secondMoment v: UnsafeMutablePointer<Self>, learningRate η: Self, beta1 β1: Self, beta2 β2: Self, epsilon ε: Self, correction1 c1: Self, correction2 c2: Self, count: Int) {
+        for i in 0..<count {
+            m[i] = β1 * m[i] + (1 - β1) * g[i]
+            v[i] = β2 * v[i] + (1 - β2) * g[i] * g[i]
+            p[i] -= η * (m[i] / c1) / ((v[i] / c2).squareRoot() + ε)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Testing
+@testable import Unrolled
+
+/// The hand-derived backward pass of the vanilla RNN against central differences and
+/// against the compiler's derivative, on random problems.
+@Suite struct RNNGradientTests {
+    /// (seed, B, T, V, H, reduction): batch > 1, T up to 50, different shapes.
+    static let problems: [(UInt64, Int, Int, Int, Int, LossReduction)] = [
+        (1, 2, 1, 5, 4, .mean),
+        (2, 3, 7, 6, 5, .sum),
+        (3, 4, 20, 9, 8, .mean),
+        (4, 2, 50, 5, 7, .mean),
+        (5, 5, 12, 11, 3, .sum),
+    ]
+
+    @Test(arguments: problems)
+    func everyGradientMatchesNumericAndAutodiff(_ p: (UInt64, Int, Int, Int, Int, LossReduction)) {
+        let problem = RNNGradientCheckProblem(seed: p.0, batchSize: p.1, steps: p.2, vocabularySize: p.3, hiddenSize: p.4, reduction: p.5)
+        #expect(problem.hStart.sumOfSquares() > 0, "the carried state must be non-zero")
+        let report = problem.check(maxEntriesPerVariable: 40, seed: p.0)
+        for row in report.rows {
+            #expect(row.numericError < 1e-6, "\(row.name): analytic vs numeric \(row.numericError) at \(row.worstEntry)")
+            #if canImport(_Differentiation)
+            #expect(row.autodiffError != nil && row.autodiffError! < 1e-9, "\(row.name): analytic vs autodiff \(String(describing: row.autodiffError))")
+            #endif
+        }
+        #expect(report.rows.map(\.name) == ["wXH", "wHH", "wHY", "bH", "bY", "hStart"])
+    }
+
+    #if canImport(_Differentiation)
+    @Test func autodiffLossEqualsForwardLoss() {
+        for reduction in LossReduction.allCases {
+            let problem = RNNGradientCheckProblem(seed: 9, batchSize: 3, steps: 6, reduction: reduction)
+            let compiled = rnnAutodiffGradients(model: problem.model, hStart: problem.hStart, inputs: problem.inputs,
+                                                targets: problem.targets, reduction: reduction)
+            let forward = problem.loss(problem.model, hStart: problem.hStart)
+            #expect(relativeError(compiled.loss, forward) < 1e-12)
+        }
+    }
+    #endif
+
+    /// A planted bug (dW_hh with h_t instead of h_{t-1}) must fail the check: the
+    /// check can fail.
+    @Test func aWrongGradientFails() {
+        let problem = RNNGradientCheckProblem(seed: 11, batchSize: 2, steps: 5)
+        var variables = problem.variables()
+        variables[1].analytic = 1.01 * variables[1].analytic
+        let paths = RNN<Double>.parameterPaths
+        let report = checkGradients(variables, maxEntriesPerVariable: 20) { values in
+            var m = problem.model
+            for (i, (_, path)) in paths.enumerated() { m[keyPath: path] = values[i] }
+            return problem.loss(m, hStart: values[paths.count])
+        }
+        #expect(!report.passed)
+        #expect(report.rows[1].numericError > 1e-3)
+        #expect(report.rows[0].numericError < 1e-6)
+    }
+
+    /// Truncated BPTT: h_T of one window starts the next, and a loss over two windows
+    /// run as one equals the sum of the two windows' losses.
+    @Test func stateCarriesAcrossWindows() {
+        let problem = RNNGradientCheckProblem(seed: 12, batchSize: 2, steps: 10, reduction: .sum)
+        let whole = problem.model.forward(.tokens(problem.inputs), targets: problem.targets, hStart: problem.hStart, reduction: .sum)
+        func half(_ batch: TokenBatch, _ range: Range<Int>) -> TokenBatch {
+            TokenBatch((0..<batch.batchSize).map { b in range.map { batch[b, $0] } })
+        }
+        let first = problem.model.forward(.tokens(half(problem.inputs, 0..<4)), targets: half(problem.targets, 0..<4),
+                                          hStart: problem.hStart, reduction: .sum)
+        let second = problem.model.forward(.tokens(half(problem.inputs, 4..<10)), targets: half(problem.targets, 4..<10),
+                                           hStart: first.hEnd, reduction: .sum)
+        #expect(relativeError(first.loss + second.loss, whole.loss) < 1e-12)
+        #expect(maxRelativeError(second.hEnd, whole.hEnd).error < 1e-12)
+    }
+}
