@@ -127,8 +127,51 @@ def loss_and_gradients(p, inputs, targets, h_prev):
     return loss, gradients, hs[T].copy()
 
 
-def train(data, vocabulary, seconds, seed, dtype):
-    """Trains until `seconds` of wall time have passed; returns the figures to print."""
+def loss_and_gradients_per_step(p, inputs, targets, h_prev):
+    """The same as `loss_and_gradients`, written step by step as the textbook derivation reads.
+
+    Every step builds its one-hot vector, computes its output and softmax, and on the way
+    back adds its outer products to the weight gradients. This is how min-char-rnn is
+    usually taught and written; `--style per-step` times it.
+    """
+    T, H = len(inputs), h_prev.shape[0]
+    V = p["W_xh"].shape[0]
+    xs, hs, ps = {}, {-1: h_prev}, {}
+    loss = 0.0
+    for t in range(T):
+        xs[t] = np.zeros(V, h_prev.dtype)  # (V,) one-hot
+        xs[t][inputs[t]] = 1
+        hs[t] = np.tanh(xs[t] @ p["W_xh"] + hs[t - 1] @ p["W_hh"] + p["b_h"])  # (H,)
+        y = hs[t] @ p["W_hy"] + p["b_y"]  # (V,)
+        e = np.exp(y - y.max())
+        ps[t] = e / e.sum()
+        loss -= math.log(ps[t][targets[t]])
+
+    gradients = {name: np.zeros_like(value) for name, value in p.items()}
+    dh_next = np.zeros(H, h_prev.dtype)
+    for t in reversed(range(T)):
+        dy = ps[t].copy()
+        dy[targets[t]] -= 1
+        gradients["W_hy"] += np.outer(hs[t], dy)
+        gradients["b_y"] += dy
+        dh = p["W_hy"] @ dy + dh_next
+        dpre = (1 - hs[t] * hs[t]) * dh
+        gradients["b_h"] += dpre
+        gradients["W_xh"] += np.outer(xs[t], dpre)
+        gradients["W_hh"] += np.outer(hs[t - 1], dpre)
+        dh_next = p["W_hh"] @ dpre
+    return loss, gradients, hs[T - 1].copy()
+
+
+STYLES = {"windowed": loss_and_gradients, "per-step": loss_and_gradients_per_step}
+
+
+def train(data, vocabulary, seconds, seed, dtype, loss_and_gradients=loss_and_gradients):
+    """Trains until `seconds` of wall time have passed.
+
+    Returns the number of steps, the wall and CPU seconds they took, and the smooth loss
+    at the start and at the end.
+    """
     rng = np.random.default_rng(seed)
     p = initial_parameters(vocabulary, HIDDEN, rng, dtype)
     memory = {name: np.zeros_like(value) for name, value in p.items()}  # Adagrad's sums of g^2
@@ -138,6 +181,7 @@ def train(data, vocabulary, seconds, seed, dtype):
     steps = 0
 
     start = time.perf_counter()
+    start_cpu = time.process_time()
     deadline = start + seconds
     while True:
         if position + STEPS + 1 > len(data):  # end of the text: start again from a zero state
@@ -156,10 +200,11 @@ def train(data, vocabulary, seconds, seed, dtype):
         if time.perf_counter() >= deadline:
             break
     elapsed = time.perf_counter() - start
-    return steps, elapsed, first_smooth_loss, smooth_loss
+    cpu = time.process_time() - start_cpu
+    return steps, elapsed, cpu, first_smooth_loss, smooth_loss
 
 
-def check_gradients(data, vocabulary, seed):
+def check_gradients(data, vocabulary, seed, loss_and_gradients=loss_and_gradients):
     """Largest relative error between analytic and central-difference gradients, in float64."""
     rng = np.random.default_rng(seed)
     p = initial_parameters(vocabulary, 16, rng, np.float64)
@@ -207,6 +252,9 @@ def main():
     parser.add_argument("--seed", type=int, default=1, help="seed of the weight initialisation (default 1)")
     parser.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                         help="element type (default float64, numpy's own default)")
+    parser.add_argument("--style", choices=tuple(STYLES), default="windowed",
+                        help="windowed (default): products over the whole window where the math allows; "
+                             "per-step: every step on its own, as the derivation reads")
     parser.add_argument("--check-gradients", action="store_true",
                         help="compare the gradients with central differences instead of training")
     args = parser.parse_args()
@@ -225,18 +273,21 @@ def main():
     data = np.fromiter((index[c] for c in text), dtype=np.intp, count=len(text))
 
     if args.check_gradients:
-        worst = check_gradients(data, len(vocabulary), args.seed)
+        worst = check_gradients(data, len(vocabulary), args.seed, STYLES[args.style])
         for name, error in worst.items():
             print(f"{name:5} max relative error {error:.1e}")
         # A wrong gradient is off by 1e-1 or more; on a loss of ~100, central differences
         # carry ~1e-9 of rounding noise, which is ~1e-5 relative for the smallest gradients.
         sys.exit(0 if max(worst.values()) < 1e-4 else 1)
 
-    steps, elapsed, first_loss, last_loss = train(data, len(vocabulary), args.seconds, args.seed, np.dtype(args.dtype))
+    steps, elapsed, cpu, first_loss, last_loss = train(
+        data, len(vocabulary), args.seconds, args.seed, np.dtype(args.dtype), STYLES[args.style])
     characters = steps * STEPS
-    print(f"min-char-rnn numpy: {steps:,} steps, {characters:,} chars in {elapsed:.1f} s; "
+    # CPU time well below wall time means other programs took the processor: the figure is low.
+    print(f"min-char-rnn numpy: {steps:,} steps, {characters:,} chars in {elapsed:.1f} s "
+          f"({cpu:.1f} s of CPU); "
           f"smooth loss {first_loss:.1f} -> {last_loss:.1f} "
-          f"(V={len(vocabulary)}, H={HIDDEN}, T={STEPS}, {args.dtype}, numpy {np.__version__}, {blas_description()})")
+          f"(V={len(vocabulary)}, H={HIDDEN}, T={STEPS}, {args.style}, {args.dtype}, numpy {np.__version__}, {blas_description()})")
     print(f"chars_per_second {characters / elapsed:.1f}")
 
 
