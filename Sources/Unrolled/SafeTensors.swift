@@ -29,12 +29,13 @@ import Foundation
 ///
 /// Shapes are those of the book, which writes vectors as rows and puts the batch first:
 /// `h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)` with `x_t` of shape (B, D) and `h_t` of
-/// shape (B, H). A tensor is named after its symbol in the prose, with the subscript
-/// after an underscore: `W_xh` (D, H), `W_hh` (H, H), `b_h` (H), `W_hy` (H, V), `b_y` (V),
-/// the state `h0` (B, H); character indices are `I32` of shape (B, T). Parameters are
-/// `F32` in training checkpoints and `F64` where gradients are checked. The code that
-/// writes a particular kind of file (a training checkpoint, `book gradcheck --export`)
-/// lists the tensors it holds.
+/// shape (B, H). A tensor keeps the shape of the matrix it stores, so a bias is one row:
+/// `W_xh` (D, H), `W_hh` (H, H), `W_hy` (H, V), `b_h` (1, H), `b_y` (1, V), a state (B, H),
+/// character indices `I32` (B, T). A tensor is named after its symbol in the prose, with
+/// the subscript after an underscore (`W_xh` for the code's `wXH`), and a gradient after the
+/// parameter it belongs to (`dW_xh`). Parameters are `F32` in training checkpoints and
+/// `F64` where gradients are checked. The code that writes a particular kind of file (a
+/// training checkpoint, `book gradcheck --export`) lists the tensors it holds.
 ///
 /// ## Reading and writing
 ///
