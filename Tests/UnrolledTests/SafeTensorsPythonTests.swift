@@ -2,28 +2,6 @@ import Foundation
 import Testing
 @testable import Unrolled
 
-/// Runs Python 3 scripts for the cross-checks with the reference safetensors reader.
-private enum Python {
-    /// Whether `python3` runs here and imports numpy and safetensors (`make test` installs
-    /// them with pip when it can; without them these tests are skipped, and say why).
-    static let hasSafetensors: Bool = (try? run("import numpy, safetensors.numpy").status) == 0
-
-    /// Runs `script` with `arguments` as `sys.argv[1...]`; returns the exit status and
-    /// what it printed (standard output and error together).
-    static func run(_ script: String, arguments: [String] = []) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-}
-
 /// The sample tensors in numpy, as `safeTensorsSample` builds them in Swift.
 private let numpySample = """
     import numpy as np
