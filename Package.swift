@@ -69,6 +69,9 @@ let package = Package(
         // What every chapter program links: cell boundaries, figures, progress lines.
         .target(name: "Notebook"),
 
+        // The website: chapters run as notebooks, woven with their outputs into HTML.
+        .target(name: "Site", dependencies: ["Literate", "Notebook", "CCmark"]),
+
         // The loops that touch every element, and the BLAS products. Optimised even in a
         // debug build, so `swift run chNN` does not crawl: measured in Benchmarks/README.md.
         .target(
@@ -90,11 +93,12 @@ let package = Package(
         // The command line a reader uses: list, check, tangle, ...
         .executableTarget(
             name: "book",
-            dependencies: ["Literate", "Unrolled", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Literate", "Unrolled", "Notebook", "Site", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "LiterateTests", dependencies: ["Literate"]),
         .testTarget(name: "UnrolledTests", dependencies: ["Unrolled"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Literate"]),
     ] + chapterTargets
 )

@@ -12,7 +12,9 @@ import Foundation
 ///
 /// A marker may follow output that did not end its line; that output still belongs to
 /// the cell before the marker. Text before the first cell marker belongs to no cell and
-/// is kept under index -1.
+/// is kept under index -1. A separator that does not start a well-formed marker (a stray
+/// U+001E in printed data) is kept as text: the reader never fails on what a chapter
+/// printed. Whoever embeds a figure must still treat it as untrusted.
 public enum Transcript {
     public static let separator = "\u{1E}"
 
@@ -26,13 +28,9 @@ public enum Transcript {
         case figure(svg: String)
     }
 
-    public struct FormatError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     /// Splits a transcript into the outputs of each cell, keyed by cell index.
     /// Adjacent text is merged, and a cell that printed nothing has no entry.
-    public static func parse(_ data: Data) throws(FormatError) -> [Int: [Output]] {
+    public static func parse(_ data: Data) -> [Int: [Output]] {
         let bytes = [UInt8](data)
         var outputs: [Int: [Output]] = [:]
         var cell = -1
@@ -54,18 +52,21 @@ public enum Transcript {
             append(text: position..<marker)
             let lineEnd = bytes[marker...].firstIndex(of: 0x0A) ?? bytes.count
             let header = String(decoding: bytes[(marker + 1)..<lineEnd], as: UTF8.self)
-            position = min(lineEnd + 1, bytes.count)
-            let words = header.split(separator: " ")
+            let afterHeader = min(lineEnd + 1, bytes.count)
+            let words = header.split(separator: " ", omittingEmptySubsequences: false)
             switch (words.first, words.count == 2 ? Int(words[1]) : nil) {
-            case ("unrolled-cell"?, let index?):
+            case ("unrolled-cell"?, let index?) where index >= 0:
                 cell = index
-            case ("unrolled-figure"?, let count?) where count >= 0 && position + count <= bytes.count:
-                let svg = String(decoding: bytes[position..<(position + count)], as: UTF8.self)
+                position = afterHeader
+            case ("unrolled-figure"?, let count?) where count >= 0 && afterHeader + count <= bytes.count:
+                let svg = String(decoding: bytes[afterHeader..<(afterHeader + count)], as: UTF8.self)
                 outputs[cell, default: []].append(.figure(svg: svg))
-                position += count
+                position = afterHeader + count
                 if position < bytes.count, bytes[position] == 0x0A { position += 1 }
             default:
-                throw FormatError(description: "malformed notebook marker \"\(header.prefix(60))\"")
+                // Not a marker: keep the separator as text and go on after it.
+                append(text: marker..<(marker + 1))
+                position = marker + 1
             }
         }
         return outputs

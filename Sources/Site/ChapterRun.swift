@@ -1,0 +1,144 @@
+import Foundation
+import Literate
+import Notebook
+
+/// What running a chapter produced: each cell's printed text and figures, in order, or
+/// where and how the run failed. This is what the cache stores and the pages show.
+public struct ChapterRun: Codable, Sendable, Equatable {
+    public enum Output: Codable, Sendable, Equatable {
+        case text(String)
+        case figure(svg: String)
+    }
+
+    public struct Failure: Codable, Sendable, Equatable {
+        /// The cell that was running when the program stopped (-1: before the first cell).
+        public var cell: Int
+        /// "exit status 1", "signal 4 (a trap: precondition, index out of range…)", "timed out after 600 s".
+        public var reason: String
+        /// The last lines the program wrote to standard error.
+        public var standardErrorTail: String
+    }
+
+    /// The cache key the run was made under.
+    public var key: String
+    /// Outputs per cell index (-1: printed before the first cell).
+    public var outputs: [Int: [Output]]
+    public var failure: Failure?
+    /// Wall-clock seconds the chapter ran.
+    public var seconds: Double
+
+    public init(key: String, outputs: [Int: [Output]], failure: Failure? = nil, seconds: Double = 0) {
+        self.key = key
+        self.outputs = outputs
+        self.failure = failure
+        self.seconds = seconds
+    }
+
+    /// Files a captured transcript's outputs under their cells.
+    public init(key: String, transcript: Data, failure: Failure? = nil, seconds: Double = 0) {
+        var outputs: [Int: [Output]] = [:]
+        for (cell, items) in Transcript.parse(transcript) {
+            outputs[cell] = items.map { item in
+                switch item {
+                case .text(let text): .text(text)
+                case .figure(let svg): .figure(svg: svg)
+                }
+            }
+        }
+        self.init(key: key, outputs: outputs, failure: failure, seconds: seconds)
+    }
+
+    /// The cell the program was in when it stopped: the last marker in the transcript.
+    static func lastCell(in transcript: Data) -> Int {
+        let outputs = Transcript.parse(transcript)
+        // Markers of cells that printed nothing leave no entry; find the last marker itself.
+        var last = outputs.keys.max() ?? -1
+        let bytes = [UInt8](transcript)
+        let marker = Array((Transcript.separator + "unrolled-cell ").utf8)
+        var i = 0
+        while let start = bytes[i...].firstIndex(of: 0x1E) {
+            if bytes[start...].starts(with: marker) {
+                let digits = bytes[(start + marker.count)...].prefix { (0x30...0x39).contains($0) }
+                if let index = Int(String(decoding: digits, as: UTF8.self)) { last = index }
+            }
+            i = start + 1
+        }
+        return last
+    }
+}
+
+/// The cache key of a chapter's run: it changes when anything that can change the
+/// chapter's output changes, and only then.
+///
+/// It covers the chapter's program cells (kind and code, not their line numbers, so
+/// editing prose above a cell does not count), the library (every chapter's `lib` cells
+/// and the Swift sources of `Unrolled*` and `Notebook`), and the toolchain's version.
+public enum RunKey {
+    public static func key(for chapter: Chapter, in book: Book, librarySources: [String: String], toolchain: String) -> String {
+        var hash = ContentHash()
+        hash.add("format", "1")
+        hash.add("toolchain", toolchain)
+        for cell in chapter.cells where cell.kind.isInProgram {
+            hash.add("cell", "\(cell.kind)\n\(cell.index)\n\(cell.code)")
+        }
+        for other in book.chapters {
+            for cell in other.cells where cell.kind == .library {
+                hash.add("lib " + other.path, cell.code)
+            }
+        }
+        for path in librarySources.keys.sorted() {
+            hash.add("source " + path, librarySources[path]!)
+        }
+        return hash.hex
+    }
+
+    /// The Swift files under `Sources/Unrolled*` and `Sources/Notebook`, by path.
+    public static func librarySources(packageRoot: URL) -> [String: String] {
+        var sources: [String: String] = [:]
+        let sourcesFolder = packageRoot.appendingPathComponent("Sources")
+        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: sourcesFolder.path)) ?? [])
+            .filter { $0.hasPrefix("Unrolled") || $0 == "Notebook" }
+        for folder in folders {
+            let root = sourcesFolder.appendingPathComponent(folder)
+            guard let walker = FileManager.default.enumerator(atPath: root.path) else { continue }
+            for case let relative as String in walker where relative.hasSuffix(".swift") {
+                let path = "Sources/\(folder)/\(relative)"
+                sources[path] = (try? String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)) ?? ""
+            }
+        }
+        return sources
+    }
+}
+
+/// Runs saved as JSON files, one per chapter, named by chapter and key.
+public struct RunCache {
+    public var folder: URL
+
+    public init(folder: URL) {
+        self.folder = folder
+    }
+
+    func file(for target: String, key: String) -> URL {
+        folder.appendingPathComponent("\(target)-\(key).json")
+    }
+
+    public func load(target: String, key: String) -> ChapterRun? {
+        guard let data = try? Data(contentsOf: file(for: target, key: key)),
+              let run = try? JSONDecoder().decode(ChapterRun.self, from: data), run.key == key else { return nil }
+        return run
+    }
+
+    /// Stores a successful run (failures are never cached: the next build tries again),
+    /// and removes the chapter's older entries.
+    public func store(_ run: ChapterRun, target: String) throws {
+        guard run.failure == nil else { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(run).write(to: file(for: target, key: run.key), options: .atomic)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        where name.hasPrefix(target + "-") && name != "\(target)-\(run.key).json" {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
+    }
+}

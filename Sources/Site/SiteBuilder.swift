@@ -1,0 +1,211 @@
+import Foundation
+import Literate
+
+/// `book site`: runs the chapters as notebooks (or takes their runs from the cache),
+/// lays out every page, typesets math and code, and writes the site atomically.
+///
+/// The pipeline, one stage at a time:
+/// 1. load the book (Literate);
+/// 2. for each chapter with a program, look its run up in the cache by ``RunKey``, or run
+///    it (``ChapterRunning``) and cache the result;
+/// 3. lay out the pages (``PageRenderer``), typeset math and Swift in one Node.js call
+///    (``Typesetter``);
+/// 4. write everything into a fresh folder next to the output, then swap it in, so a
+///    failed build leaves the previous site whole.
+public struct SiteBuilder {
+    public struct Configuration {
+        public var chaptersFolder: URL
+        /// How diagnostics name the chapters folder (`chapters`).
+        public var chaptersDisplayName: String
+        public var packageRoot: URL
+        /// The theme: `page.html`, `introduction.html`, `style.css`, `search.js`, `typeset.js`.
+        public var themeFolder: URL
+        public var outputFolder: URL
+        public var cacheFolder: URL
+        /// Render a chapter that fails to run, with the error shown, instead of failing.
+        public var keepGoing = false
+        /// Ignore cached runs.
+        public var rerun = false
+        /// `swift --version`'s output; part of every run's cache key.
+        public var toolchain: String
+        public var katexFolder = URL(fileURLWithPath: "/usr/share/javascript/katex")
+        public var highlightScript = URL(fileURLWithPath: "/usr/share/javascript/highlight.js/highlight.js")
+        public var node = "node"
+
+        public init(chaptersFolder: URL, chaptersDisplayName: String, packageRoot: URL, themeFolder: URL, outputFolder: URL, cacheFolder: URL, toolchain: String) {
+            self.chaptersFolder = chaptersFolder
+            self.chaptersDisplayName = chaptersDisplayName
+            self.packageRoot = packageRoot
+            self.themeFolder = themeFolder
+            self.outputFolder = outputFolder
+            self.cacheFolder = cacheFolder
+            self.toolchain = toolchain
+        }
+    }
+
+    public struct Report {
+        public var pages = 0
+        public var chaptersRun: [String] = []
+        public var chaptersFromCache: [String] = []
+        public var chaptersFailed: [String] = []
+        public var figures = 0
+        public var typesetJobs = 0
+    }
+
+    public struct BuildError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public var configuration: Configuration
+    public var log: (String) -> Void
+
+    public init(configuration: Configuration, log: @escaping (String) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.log = log
+    }
+
+    public func build(runner: ChapterRunning) throws -> Report {
+        let c = configuration
+        let book: Book
+        do {
+            book = try Book.load(from: c.chaptersFolder, displayName: c.chaptersDisplayName)
+        } catch {
+            throw BuildError(description: error.description)
+        }
+        var report = Report()
+
+        // 2. Runs, from the cache or fresh.
+        let cache = RunCache(folder: c.cacheFolder.appendingPathComponent("runs"))
+        let library = RunKey.librarySources(packageRoot: c.packageRoot)
+        var runs: [String: ChapterRun] = [:]
+        for chapter in book.chapters {
+            guard let target = chapter.targetName else { continue }
+            let key = RunKey.key(for: chapter, in: book, librarySources: library, toolchain: c.toolchain)
+            if !c.rerun, let cached = cache.load(target: target, key: key) {
+                runs[target] = cached
+                report.chaptersFromCache.append(target)
+                continue
+            }
+            var run: ChapterRun
+            do {
+                run = try runner.run(chapter, key: key)
+            } catch {
+                guard c.keepGoing else { throw BuildError(description: String(describing: error)) }
+                run = ChapterRun(key: key, outputs: [:], failure: .init(cell: -1, reason: "it did not build", standardErrorTail: String(describing: error)))
+            }
+            report.chaptersRun.append(target)
+            if let failure = run.failure {
+                report.chaptersFailed.append(target)
+                let message = Self.describe(failure, in: chapter)
+                guard c.keepGoing else { throw BuildError(description: message) }
+                log(message + " (rendered with the error, --keep-going)")
+            } else {
+                log("ran \(target) in \(String(format: "%.1f", run.seconds)) s")
+                try cache.store(run, target: target)
+            }
+            runs[target] = run
+        }
+        report.figures = runs.values.flatMap { $0.outputs.values.flatMap { $0 } }.filter {
+            if case .figure = $0 { true } else { false }
+        }.count
+
+        // 3. Pages.
+        let typesetter = Typesetter(script: c.themeFolder.appendingPathComponent("typeset.js"), node: c.node,
+                                    katex: c.katexFolder.appendingPathComponent("katex.js").path, highlight: c.highlightScript.path)
+        let layout = try readTheme { try Template(contentsOf: c.themeFolder.appendingPathComponent("page.html")) }
+        let introduction = try readTheme { try String(contentsOf: c.themeFolder.appendingPathComponent("introduction.html"), encoding: .utf8) }
+        var renderer = PageRenderer(book: book, runs: runs, layout: layout, typesetter: typesetter)
+        var pages: [String: String] = ["index.html": renderer.indexPage(introduction: introduction)]
+        for position in book.chapters.indices {
+            pages[PageRenderer.pageName(book.chapters[position])] = renderer.chapterPage(position)
+        }
+        let typeset: [String]
+        do {
+            typeset = try typesetter.run()
+        } catch {
+            throw BuildError(description: String(describing: error))
+        }
+        report.typesetJobs = typeset.count
+        pages = pages.mapValues { Typesetter.fill($0, with: typeset) }
+        report.pages = pages.count
+
+        // 4. Write, then swap in.
+        try writeAtomically(pages: pages, searchEntries: renderer.searchEntries)
+        return report
+    }
+
+    static func describe(_ failure: ChapterRun.Failure, in chapter: Chapter) -> String {
+        let cell = chapter.cells.first { $0.index == failure.cell }
+        let place = cell.map { "\(chapter.path):\($0.fenceLine): error: cell \($0.index) of \(chapter.targetName ?? chapter.path)" } ?? "\(chapter.path): error: \(chapter.targetName ?? "the chapter")"
+        var message = "\(place) failed: \(failure.reason)"
+        let tail = failure.standardErrorTail.split(separator: "\n").suffix(6).joined(separator: "\n")
+        if !tail.isEmpty { message += "\n" + tail }
+        return message
+    }
+
+    private func readTheme<T>(_ read: () throws -> T) throws -> T {
+        do {
+            return try read()
+        } catch {
+            throw BuildError(description: "error: cannot read the theme in \(configuration.themeFolder.path): \(error.localizedDescription)")
+        }
+    }
+
+    private func writeAtomically(pages: [String: String], searchEntries: [PageRenderer.SearchEntry]) throws {
+        let c = configuration
+        let fileManager = FileManager.default
+        let parent = c.outputFolder.deletingLastPathComponent()
+        let name = c.outputFolder.lastPathComponent
+        let staging = parent.appendingPathComponent(".\(name).new-\(UUID().uuidString.prefix(8))")
+        do {
+            try fileManager.createDirectory(at: staging.appendingPathComponent("assets/katex"), withIntermediateDirectories: true)
+            for (file, html) in pages {
+                try Data(html.utf8).write(to: staging.appendingPathComponent(file))
+            }
+            for asset in ["style.css", "search.js"] {
+                try fileManager.copyItem(at: c.themeFolder.appendingPathComponent(asset), to: staging.appendingPathComponent("assets/" + asset))
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let index = String(decoding: try encoder.encode(searchEntries), as: UTF8.self)
+            try Data(("// The search index, loaded as a script so search works from file://.\nwindow.UNROLLED_SEARCH = " + index + ";\n").utf8)
+                .write(to: staging.appendingPathComponent("assets/search-index.js"))
+            // KaTeX's stylesheet and fonts (Debian's fonts folder is a symbolic link).
+            let katexCSS = c.katexFolder.appendingPathComponent("katex.min.css")
+            guard fileManager.fileExists(atPath: katexCSS.path) else {
+                throw BuildError(description: "error: \(katexCSS.path) not found: install the Debian packages libjs-katex and fonts-katex (`make site` does)")
+            }
+            try fileManager.copyItem(at: katexCSS, to: staging.appendingPathComponent("assets/katex/katex.min.css"))
+            let fonts = c.katexFolder.appendingPathComponent("fonts").resolvingSymlinksInPath()
+            try fileManager.createDirectory(at: staging.appendingPathComponent("assets/katex/fonts"), withIntermediateDirectories: true)
+            for font in try fileManager.contentsOfDirectory(atPath: fonts.path) {
+                try fileManager.copyItem(at: fonts.appendingPathComponent(font).resolvingSymlinksInPath(), to: staging.appendingPathComponent("assets/katex/fonts/" + font))
+            }
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            if let error = error as? BuildError { throw error }
+            throw BuildError(description: "error: cannot write the site: \(error.localizedDescription)")
+        }
+        // The swap: the old site steps aside, the new one takes its name, the old one goes.
+        let old = parent.appendingPathComponent(".\(name).old-\(UUID().uuidString.prefix(8))")
+        let hadOld = fileManager.fileExists(atPath: c.outputFolder.path)
+        do {
+            if hadOld { try fileManager.moveItem(at: c.outputFolder, to: old) }
+            try fileManager.moveItem(at: staging, to: c.outputFolder)
+        } catch {
+            if hadOld, !fileManager.fileExists(atPath: c.outputFolder.path) { try? fileManager.moveItem(at: old, to: c.outputFolder) }
+            try? fileManager.removeItem(at: staging)
+            throw BuildError(description: "error: cannot move the new site into \(c.outputFolder.path): \(error.localizedDescription)")
+        }
+        try? fileManager.removeItem(at: old)
+    }
+}
+
+extension SiteBuilder {
+    /// The toolchain's `swift --version`, which every cached run is keyed by.
+    public static func toolchainVersion(swift: String = "swift") throws -> String {
+        let result = try Subprocess.run(swift, ["--version"], timeout: 60)
+        guard result.succeeded else { throw BuildError(description: "error: `\(swift) --version` failed") }
+        return String(decoding: result.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

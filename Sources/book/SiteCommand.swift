@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Site
+
+/// `book site`: the book as a website, with every chapter's real outputs and figures.
+struct BuildSite: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "site",
+        abstract: "Build the book's website: run each chapter as a notebook and write HTML pages.",
+        discussion: """
+            Chapters are built in release mode and run with their output captured cell by cell. \
+            Runs are cached by the chapter's code, the library code and the Swift version, so a \
+            change to prose only re-renders the pages. The site works offline from file://.
+            """
+    )
+
+    @OptionGroup var options: ChapterOptions
+
+    @Option(help: "Where to write the site (default: site/_site in the package).")
+    var output: String?
+
+    @Option(help: "Where to keep cached runs (default: site/_cache in the package).")
+    var cache: String?
+
+    @Option(help: "The theme folder: layout, styles, scripts (default: site/theme in the package).")
+    var theme: String?
+
+    @Option(help: "SwiftPM's build folder for the release builds of the chapters.")
+    var scratchPath: String = ".build"
+
+    @Option(help: "Seconds a chapter may run before it counts as failed.")
+    var timeout: Double = 900
+
+    @Flag(help: "Render a chapter that fails to run, with its error on the page, instead of failing the build.")
+    var keepGoing = false
+
+    @Flag(help: "Run every chapter again, ignoring cached runs.")
+    var rerun = false
+
+    func run() throws {
+        let start = Date()
+        let root = options.packageRoot
+        func folder(_ given: String?, _ fallback: String) -> URL {
+            given.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? root.appendingPathComponent(fallback)
+        }
+        let toolchain: String
+        do {
+            toolchain = try SiteBuilder.toolchainVersion()
+        } catch {
+            printError("error: cannot run `swift --version`: \(error)")
+            throw ExitCode.failure
+        }
+        var configuration = SiteBuilder.Configuration(
+            chaptersFolder: options.folder, chaptersDisplayName: options.chapters, packageRoot: root,
+            themeFolder: folder(theme, "site/theme"), outputFolder: folder(output, "site/_site"),
+            cacheFolder: folder(cache, "site/_cache"), toolchain: toolchain)
+        configuration.keepGoing = keepGoing
+        configuration.rerun = rerun
+        let log: (String) -> Void = { printError("site: " + $0) }
+        let runner = SwiftChapterRunner(packageRoot: root, scratchPath: scratchPath, timeout: timeout, log: log)
+        let report: SiteBuilder.Report
+        do {
+            report = try SiteBuilder(configuration: configuration, log: log).build(runner: runner)
+        } catch {
+            printError(String(describing: error))
+            printError("The previous site, if any, is unchanged.")
+            throw ExitCode.failure
+        }
+        let index = configuration.outputFolder.appendingPathComponent("index.html")
+        var summary = "\(report.pages) pages, \(report.figures) figures; chapters run: \(report.chaptersRun.count), from cache: \(report.chaptersFromCache.count)"
+        if !report.chaptersFailed.isEmpty { summary += "; FAILED (shown on their pages): " + report.chaptersFailed.joined(separator: ", ") }
+        print(summary + String(format: " (%.1f s)", Date().timeIntervalSince(start)))
+        print("Open \(index.absoluteString)")
+    }
+}
