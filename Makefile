@@ -1,7 +1,7 @@
 # Unrolled's entry points. Each target installs the Debian packages it needs first, so
 # both README commands work on a fresh Debian machine (as root, or with sudo available).
 #
-#   make site    build the book's website (not yet: for now, list and run chapter 1)
+#   make site    build the book's website into site/_site/ (open site/_site/index.html)
 #   make test    run every test
 #   make bench   speed figures (see Benchmarks/)
 
@@ -10,7 +10,7 @@ SWIFT ?= swift
 # Debian packages: cmark parses the Markdown, OpenBLAS multiplies the matrices.
 BUILD_PACKAGES := pkg-config libcmark-dev libopenblas-dev
 
-.PHONY: all site test check deps python-deps
+.PHONY: all site test check deps python-deps site-deps browser-deps
 
 all: site
 
@@ -44,14 +44,33 @@ python-deps:
 	    || echo "warning: pip could not install $(PYTHON_PACKAGES): the Python cross-checks will be skipped"; \
 	fi
 
-site: deps
-	$(SWIFT) run book list
-	$(SWIFT) run ch01
+# The site: Node.js typesets math (KaTeX) and Swift (highlight.js) at build time, and the
+# KaTeX stylesheet and fonts are copied into the site, so it works offline. Chromium runs
+# the browser test in `make test`.
+SITE_PACKAGES := nodejs libjs-katex fonts-katex libjs-highlight.js
+BROWSER_PACKAGES := chromium
+
+site-deps:
+	$(call install-debian-packages,$(SITE_PACKAGES))
+
+browser-deps:
+	$(call install-debian-packages,$(BROWSER_PACKAGES))
+
+# `book site` itself builds and runs the chapters (release, cached by their code), so the
+# command only needs rebuilding when its own sources change: a prose edit costs no compile.
+BOOK_RELEASE := .build/release/book
+$(BOOK_RELEASE): Package.swift $(shell find Sources/book Sources/Site Sources/Literate Sources/Notebook -name '*.swift' 2>/dev/null)
+	$(SWIFT) build -c release --product book
+
+site: deps site-deps $(BOOK_RELEASE)
+	$(BOOK_RELEASE) site
 
 check: deps
 	$(SWIFT) run book check
 
-test: deps python-deps
+# The site is built first so that SiteTests' browser test can open it in Chromium.
+test: deps python-deps site-deps browser-deps
 	$(SWIFT) run book check
-	$(SWIFT) test
+	$(MAKE) site
+	UNROLLED_SITE=$(CURDIR)/site/_site $(SWIFT) test
 	$(SWIFT) run book solutions

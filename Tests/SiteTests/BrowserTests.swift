@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import Site
+
+/// Opens the real, built site in Debian's headless Chromium. `make test` builds the site
+/// and sets `UNROLLED_SITE` to it; without it the test is skipped (a plain `swift test`
+/// has no site to open).
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["UNROLLED_SITE"] != nil, "set UNROLLED_SITE to a built site (make test does)"))
+struct BrowserTests {
+    let site = URL(fileURLWithPath: ProcessInfo.processInfo.environment["UNROLLED_SITE"] ?? "/nonexistent")
+    var screenshots: URL { site.deletingLastPathComponent().appendingPathComponent("_cache/screenshots") }
+
+    var pages: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: site.path)) ?? []).filter { $0.hasSuffix(".html") }.sorted()
+    }
+
+    static func chromium() throws -> String {
+        for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"] where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        throw Failure(description: "no Chromium: install the Debian package chromium (make test does)")
+    }
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    /// The DOM after the page loaded and ran its scripts. Host lookups all fail, so a page
+    /// that needed the network would come out broken.
+    func dom(_ page: String) throws -> String {
+        let result = try Subprocess.run(try Self.chromium(), [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--dump-dom", site.appendingPathComponent(page).absoluteString,
+        ], timeout: 120)
+        guard result.succeeded else { throw Failure(description: "chromium --dump-dom \(page) failed: \(String(decoding: result.standardError, as: UTF8.self).suffix(500))") }
+        return String(decoding: result.standardOutput, as: UTF8.self)
+    }
+
+    func screenshot(_ page: String, as name: String, size: String, dark: Bool = false) throws -> URL {
+        try FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
+        let file = screenshots.appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: file)
+        var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars", "--host-resolver-rules=MAP * ~NOTFOUND",
+                         "--window-size=\(size)", "--screenshot=\(file.path)"]
+        if dark { arguments.append("--force-dark-mode") }
+        let result = try Subprocess.run(try Self.chromium(), arguments + [site.appendingPathComponent(page).absoluteString], timeout: 120)
+        guard result.succeeded, FileManager.default.fileExists(atPath: file.path) else { throw Failure(description: "no screenshot of \(page)") }
+        return file
+    }
+
+    /// Figures each chapter's cached run drew, by page name, read from the run cache.
+    func figuresPerPage() throws -> [String: Int] {
+        let runs = site.deletingLastPathComponent().appendingPathComponent("_cache/runs")
+        var counts: [String: Int] = [:]
+        for page in pages where page != "index.html" {
+            let target = "ch" + (page.split(separator: "-").first.map(String.init) ?? "")
+            guard let file = try FileManager.default.contentsOfDirectory(atPath: runs.path).first(where: { $0.hasPrefix(target + "-") }) else { continue }
+            let run = try JSONDecoder().decode(ChapterRun.self, from: Data(contentsOf: runs.appendingPathComponent(file)))
+            counts[page] = run.outputs.values.joined().filter { if case .figure = $0 { true } else { false } }.count
+        }
+        return counts
+    }
+
+    @Test func everyPageRendersWithMathAndFigures() throws {
+        #expect(pages.contains("index.html"))
+        #expect(pages.count >= 2, "the index and at least one chapter")
+        let figures = try figuresPerPage()
+        for page in pages {
+            let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
+            let dom = try dom(page)
+            #expect(dom.contains("</main>"), "\(page) loaded")
+            // Math: every formula typeset by KaTeX, no TeX left as source.
+            let formulas = html.components(separatedBy: "<span class=\"math\">").count - 1 + html.components(separatedBy: "<div class=\"math display\">").count - 1
+            let typeset = dom.components(separatedBy: "class=\"katex\"").count - 1
+            #expect(typeset >= formulas, "\(page): \(formulas) formulas, \(typeset) typeset")
+            #expect(!dom.contains("$<code>") && !dom.contains("language-math"), "\(page): raw TeX left")
+            // Figures: as many inline SVG images as the chapter's run drew.
+            let plots = dom.components(separatedBy: "<figure class=\"plot\"><svg").count - 1
+            if let drawn = figures[page] {
+                #expect(plots == drawn, "\(page): the run drew \(drawn) figures, the page shows \(plots)")
+            }
+            // The search box is live (JavaScript ran from file://).
+            #expect(!dom.contains("<div class=\"search\" role=\"search\" hidden"), "\(page): search box still hidden")
+        }
+    }
+
+    @Test func linksAndAssetsResolveOffline() {
+        let problems = SiteCheck.problems(in: site)
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    @Test func screenshotsForPeopleToLookAt() throws {
+        let chapter = pages.first { $0 != "index.html" && $0.hasPrefix("01") } ?? pages.first { $0 != "index.html" }
+        var shots = [try screenshot("index.html", as: "index.png", size: "1280,1400")]
+        if let chapter {
+            shots.append(try screenshot(chapter, as: "chapter.png", size: "1280,2400"))
+            shots.append(try screenshot(chapter, as: "chapter-phone.png", size: "390,1600"))
+            shots.append(try screenshot(chapter, as: "chapter-dark.png", size: "1280,1600", dark: true))
+        }
+        for shot in shots {
+            let size = (try FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? NSNumber)?.intValue ?? 0
+            #expect(size > 10_000, "\(shot.lastPathComponent) is a real picture")
+        }
+    }
+}
