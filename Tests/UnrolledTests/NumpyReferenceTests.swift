@@ -8,8 +8,7 @@ private let referenceScript = URL(fileURLWithPath: #filePath)
 
 /// A small corpus (a few dozen distinct characters) in a fresh folder; remove the folder after.
 private func smallCorpus() throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("numpy-reference-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try temporaryFolder()
     let text = (0..<40).map { "Line \($0): the quick brown fox jumps over the lazy dog; ÆØÅ?\n" }.joined()
     let url = folder.appendingPathComponent("corpus.txt")
     try text.write(to: url, atomically: false, encoding: .utf8)

@@ -22,8 +22,7 @@ struct SafeTensorsPythonTests {
 
     @Test("a file written in Swift loads in numpy with the same dtypes, shapes, values and metadata")
     func swiftToNumpy() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safetensors-py-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("from-swift.safetensors")
         try SafeTensors.write(safeTensorsSample, metadata: ["step": "1000", "corpus": "tiny"], to: url)
@@ -51,8 +50,7 @@ struct SafeTensorsPythonTests {
 
     @Test("a file written by numpy's safetensors reads in Swift, and our bytes are identical to it")
     func numpyToSwift() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safetensors-py-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("from-numpy.safetensors")
 

@@ -7,9 +7,9 @@ private typealias Tensor = SafeTensors.Tensor
 // MARK: - Helpers
 
 /// A fresh empty folder under the system's temporary folder, removed by the caller.
-private func temporaryFolder() throws -> URL {
+func temporaryFolder() throws -> URL {
     let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("safetensors-tests-\(UUID().uuidString)", isDirectory: true)
+        .appendingPathComponent("unrolled-tests-\(UUID().uuidString)", isDirectory: true)
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     return folder
 }
