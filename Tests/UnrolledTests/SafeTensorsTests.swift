@@ -72,6 +72,29 @@ struct SafeTensorsTests {
         #expect(try file.tensor(named: "b_h").doubles == [0.1, -0.2, 1e300])
     }
 
+    @Test("a checkpoint of hidden size 512 (about 1.4 million values) round-trips")
+    func large() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("large.safetensors")
+        let (V, H) = (65, 512)
+        let tensors = [
+            Tensor(name: "W_xh", shape: [V, H], floats: (0..<(V * H)).map { Float($0 % 1000) / 1000 }),
+            Tensor(name: "W_hh", shape: [H, H], floats: (0..<(H * H)).map { -Float($0 % 777) }),
+            Tensor(name: "W_hy", shape: [H, V], floats: (0..<(H * V)).map { Float($0) }),
+            Tensor(name: "adagrad.W_hh", shape: [H, H], doubles: (0..<(H * H)).map { Double($0) * 1e-3 }),
+            Tensor(name: "adam.W_hh", shape: [2, H, H], doubles: (0..<(2 * H * H)).map { 1 / Double($0 + 1) }),
+        ]
+        let clock = ContinuousClock()
+        let start = clock.now
+        try SafeTensors.write(tensors, metadata: ["hidden": "\(H)"], to: url)
+        let file = try SafeTensors.read(from: url)
+        print("wrote and read \(try FileManager.default.attributesOfItem(atPath: url.path)[.size] ?? 0) bytes in \(clock.now - start)")
+        for tensor in tensors {
+            #expect(file[tensor.name] == tensor)
+        }
+    }
+
     @Test("no tensors and no metadata is a valid 16-byte file")
     func emptyFile() throws {
         let bytes = try SafeTensors.encode([])
