@@ -77,13 +77,16 @@ let package = Package(
         .target(
             name: "UnrolledKernels",
             dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
-            swiftSettings: [.unsafeFlags(["-O"])]
+            swiftSettings: [.unsafeFlags(["-O", "-Xcc", "-fno-math-errno"])]
         ),
 
         // The library the book builds: Matrix, the RNN, optimisers, plus every chapter's `lib` cells.
         .target(
             name: "Unrolled",
             dependencies: ["UnrolledKernels"],
+            // Lets release-built programs (bench, chapters under `make site`) specialise the
+            // generic Matrix<Scalar> code for Float instead of calling it generically.
+            swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))],
             plugins: ["Tangle"]
         ),
 

@@ -22,7 +22,17 @@ public struct Matrix<Scalar: KernelScalar>: Equatable, Sendable {
         precondition(rows >= 0 && columns >= 0, "Matrix shape (\(rows), \(columns)) has a negative side")
         self.rows = rows
         self.columns = columns
-        self.scalars = Array(repeating: value, count: rows * columns)
+        self.scalars = Self.storage(count: rows * columns, repeating: value)
+    }
+
+    /// `count` copies of `value`, written by a kernel (generic code here would write them
+    /// one by one through the type's value witnesses, slowly).
+    static func storage(count: Int, repeating value: Scalar) -> [Scalar] {
+        guard count > 0 else { return [] }
+        return [Scalar](unsafeUninitializedCapacity: count) { buffer, initialised in
+            Scalar.fill(buffer.baseAddress!, with: value, count: count)
+            initialised = count
+        }
     }
 
     /// A matrix over `scalars`, given row by row; there must be `rows * columns` of them.
@@ -77,27 +87,38 @@ public struct Matrix<Scalar: KernelScalar>: Equatable, Sendable {
     /// The rows in `range`, copied into a (range.count, columns) matrix.
     public func rows(_ range: Range<Int>) -> Matrix {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) outside a (\(rows), \(columns)) matrix")
-        return Matrix(rows: range.count, columns: columns,
-                      scalars: Array(scalars[(range.lowerBound * columns)..<(range.upperBound * columns)]))
+        var block = Matrix(rows: range.count, columns: columns)
+        let (offset, count) = (range.lowerBound * columns, block.count)
+        withPointer { source in block.withMutablePointer { target in
+            Scalar.copy(source + offset, into: target, count: count)
+        } }
+        return block
     }
 
     /// Overwrites rows `start ..< start + block.rows` with `block`.
     public mutating func setRows(startingAt start: Int, to block: Matrix) {
         precondition(block.columns == columns, "cannot write \(block.shapeText) rows into a \(shapeText) matrix")
         precondition(start >= 0 && start + block.rows <= rows, "rows \(start)..<\(start + block.rows) outside a \(shapeText) matrix")
-        scalars.replaceSubrange((start * columns)..<((start + block.rows) * columns), with: block.scalars)
+        let offset = start * columns
+        block.withPointer { source in withMutablePointer { target in
+            Scalar.copy(source, into: target + offset, count: block.count)
+        } }
     }
 
     /// The matrices on top of each other: shapes (r₁, C), (r₂, C), … give (r₁ + r₂ + …, C).
     public init(stacking blocks: [Matrix]) {
         let columns = blocks.first?.columns ?? 0
-        var scalars: [Scalar] = []
-        scalars.reserveCapacity(blocks.reduce(0) { $0 + $1.count })
+        var rows = 0
         for block in blocks {
             precondition(block.columns == columns, "cannot stack a \(block.shapeText) matrix under ones with \(columns) columns")
-            scalars.append(contentsOf: block.scalars)
+            rows += block.rows
         }
-        self.init(rows: scalars.count / max(columns, 1), columns: columns, scalars: scalars)
+        self.init(rows: rows, columns: columns)
+        var row = 0
+        for block in blocks {
+            setRows(startingAt: row, to: block)
+            row += block.rows
+        }
     }
 
     /// "(rows, columns)", for messages.

@@ -16,8 +16,16 @@ extension Matrix: AdditiveArithmetic {
     public static func + (a: Matrix, b: Matrix) -> Matrix {
         if b.isShapelessZero { return a }
         if a.isShapelessZero { return b }
-        var r = a
-        r += b
+        if b.rows == 1 && a.rows != 1 {
+            var r = a
+            r += b
+            return r
+        }
+        precondition(a.rows == b.rows && a.columns == b.columns, "adding a \(b.shapeText) matrix to a \(a.shapeText) one")
+        var r = Matrix(rows: a.rows, columns: a.columns)
+        a.withPointer { pa in b.withPointer { pb in r.withMutablePointer { pr in
+            Scalar.add(pa, pb, into: pr, count: a.count)
+        } } }
         return r
     }
 

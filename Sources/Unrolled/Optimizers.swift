@@ -9,15 +9,14 @@ public protocol Optimizer {
 }
 
 private func checkShapes<P: ParameterSet>(_ parameters: P, _ gradients: P) {
-    for (name, path) in P.parameterPaths {
-        let p = parameters[keyPath: path], g = gradients[keyPath: path]
+    for (name, (p, g)) in zip(P.parameterNames, zip(parameters.parameters, gradients.parameters)) {
         precondition(p.rows == g.rows && p.columns == g.columns, "gradient of \(name) is \(g.shapeText), the parameter \(p.shapeText)")
     }
 }
 
 /// Zero matrices shaped like each parameter: an optimiser's state before its first step.
 private func zeroState<P: ParameterSet>(like parameters: P) -> [Matrix<P.Scalar>] {
-    P.parameterPaths.map { Matrix(rows: parameters[keyPath: $0.path].rows, columns: parameters[keyPath: $0.path].columns) }
+    parameters.parameters.map { Matrix(rows: $0.rows, columns: $0.columns) }
 }
 
 /// Plain gradient descent: θ ← θ − η·g.
@@ -28,10 +27,10 @@ public struct SGD<Scalar: KernelScalar>: Optimizer {
 
     public mutating func update<P: ParameterSet>(_ parameters: inout P, with gradients: P) where P.Scalar == Scalar {
         checkShapes(parameters, gradients)
-        for (_, path) in P.parameterPaths {
-            let g = gradients[keyPath: path]
-            g.withPointer { pg in parameters[keyPath: path].withMutablePointer { pp in
-                Scalar.sgdStep(pp, gradient: pg, learningRate: learningRate, count: g.count)
+        let η = learningRate
+        parameters.forEachParameter(pairedWith: gradients) { _, p, g in
+            g.withPointer { pg in p.withMutablePointer { pp in
+                Scalar.sgdStep(pp, gradient: pg, learningRate: η, count: g.count)
             } }
         }
     }
@@ -54,10 +53,10 @@ public struct Adagrad<Scalar: KernelScalar>: Optimizer {
     public mutating func update<P: ParameterSet>(_ parameters: inout P, with gradients: P) where P.Scalar == Scalar {
         checkShapes(parameters, gradients)
         if memory.isEmpty { memory = zeroState(like: parameters) }
-        for (i, (_, path)) in P.parameterPaths.enumerated() {
-            let g = gradients[keyPath: path]
-            g.withPointer { pg in memory[i].withMutablePointer { pm in parameters[keyPath: path].withMutablePointer { pp in
-                Scalar.adagradStep(pp, gradient: pg, memory: pm, learningRate: learningRate, epsilon: epsilon, count: g.count)
+        let (η, ε) = (learningRate, epsilon)
+        parameters.forEachParameter(pairedWith: gradients) { i, p, g in
+            g.withPointer { pg in memory[i].withMutablePointer { pm in p.withMutablePointer { pp in
+                Scalar.adagradStep(pp, gradient: pg, memory: pm, learningRate: η, epsilon: ε, count: g.count)
             } } }
         }
     }
@@ -94,12 +93,12 @@ public struct Adam<Scalar: KernelScalar>: Optimizer {
         // The corrections in Double: 0.999ᵗ in Float loses digits as t grows.
         let c1 = Scalar(1 - pow(Double(beta1), step))
         let c2 = Scalar(1 - pow(Double(beta2), step))
-        for (i, (_, path)) in P.parameterPaths.enumerated() {
-            let g = gradients[keyPath: path]
+        let (η, β1, β2, ε) = (learningRate, beta1, beta2, epsilon)
+        parameters.forEachParameter(pairedWith: gradients) { i, p, g in
             g.withPointer { pg in firstMoments[i].withMutablePointer { pm in secondMoments[i].withMutablePointer { pv in
-                parameters[keyPath: path].withMutablePointer { pp in
-                    Scalar.adamStep(pp, gradient: pg, firstMoment: pm, secondMoment: pv, learningRate: learningRate,
-                                    beta1: beta1, beta2: beta2, epsilon: epsilon, correction1: c1, correction2: c2, count: g.count)
+                p.withMutablePointer { pp in
+                    Scalar.adamStep(pp, gradient: pg, firstMoment: pm, secondMoment: pv, learningRate: η,
+                                    beta1: β1, beta2: β2, epsilon: ε, correction1: c1, correction2: c2, count: g.count)
                 }
             } } }
         }

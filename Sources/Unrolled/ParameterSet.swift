@@ -2,48 +2,51 @@
 ///
 /// The same type holds a model's gradients (the gradient of `wHH` is in the `wHH` field),
 /// so optimisers, clipping and gradient checks work on any model that lists its matrices
-/// here, and later cells (GRU, LSTM) need no new optimiser code.
+/// here, and later cells (GRU, LSTM) need no new optimiser code. A conforming type lists
+/// its matrices three times, in the same order: names, `parameters`, and the two
+/// `forEach` methods, which hand each matrix out `inout` so it is updated in place.
 public protocol ParameterSet {
     associatedtype Scalar: KernelScalar
-    /// Every parameter, in a fixed order, with the name the book and files use for it.
-    static var parameterPaths: [(name: String, path: WritableKeyPath<Self, Matrix<Scalar>>)] { get }
+    /// Every parameter's name, in order, as the book and checkpoint files write it.
+    static var parameterNames: [String] { get }
+    /// Every parameter, in the same order.
+    var parameters: [Matrix<Scalar>] { get }
+    /// Calls `body` with the index and the matrix of every parameter, in order.
+    mutating func forEachParameter(_ body: (_ index: Int, _ parameter: inout Matrix<Scalar>) -> Void)
+    /// Calls `body` with every parameter and the matching matrix of `other` (for example
+    /// its gradient), in order.
+    mutating func forEachParameter(pairedWith other: Self, _ body: (_ index: Int, _ parameter: inout Matrix<Scalar>, _ other: Matrix<Scalar>) -> Void)
 }
 
 extension ParameterSet {
-    /// The parameters' names, in order.
-    public static var parameterNames: [String] { parameterPaths.map(\.name) }
-
     /// (name, matrix) for every parameter, in order.
     public var namedParameters: [(name: String, value: Matrix<Scalar>)] {
-        Self.parameterPaths.map { ($0.name, self[keyPath: $0.path]) }
+        Array(zip(Self.parameterNames, parameters))
     }
 
     /// The same set with every matrix replaced by zeros of its shape: the starting point
     /// for accumulated gradients.
     public func zerosLike() -> Self {
         var copy = self
-        for (_, path) in Self.parameterPaths {
-            let m = self[keyPath: path]
-            copy[keyPath: path] = Matrix(rows: m.rows, columns: m.columns)
-        }
+        copy.forEachParameter { _, p in p = Matrix(rows: p.rows, columns: p.columns) }
         return copy
     }
 
     /// The total number of scalars.
-    public var parameterCount: Int { Self.parameterPaths.reduce(0) { $0 + self[keyPath: $1.path].count } }
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
     /// √(Σ over every entry of every matrix of g²): the length of the gradient as one vector.
     public var globalNorm: Double {
-        Self.parameterPaths.reduce(0.0) { $0 + self[keyPath: $1.path].sumOfSquares() }.squareRoot()
+        parameters.reduce(0.0) { $0 + $1.sumOfSquares() }.squareRoot()
     }
 
     /// Clamps every entry into [−limit, limit] (min-char-rnn clips its gradients at 5).
     /// It changes the gradient's direction; `clipByGlobalNorm` does not.
     public mutating func clipElementwise(to limit: Scalar) {
         precondition(limit > 0, "clipping limit \(limit) must be positive")
-        for (_, path) in Self.parameterPaths {
-            let n = self[keyPath: path].count
-            self[keyPath: path].withMutablePointer { Scalar.clamp($0, limit: limit, count: n) }
+        forEachParameter { _, p in
+            let n = p.count
+            p.withMutablePointer { Scalar.clamp($0, limit: limit, count: n) }
         }
     }
 
@@ -56,9 +59,9 @@ extension ParameterSet {
         let norm = globalNorm
         if norm > maxNorm {
             let s = Scalar(maxNorm / norm)
-            for (_, path) in Self.parameterPaths {
-                let n = self[keyPath: path].count
-                self[keyPath: path].withMutablePointer { p in Scalar.scale(p, by: s, into: p, count: n) }
+            forEachParameter { _, p in
+                let n = p.count
+                p.withMutablePointer { q in Scalar.scale(q, by: s, into: q, count: n) }
             }
         }
         return norm

@@ -23,8 +23,30 @@ public struct RNN<Scalar: KernelScalar>: ParameterSet, Equatable, Sendable {
     /// b_y, (1, V).
     public var bY: Matrix<Scalar>
 
-    public static var parameterPaths: [(name: String, path: WritableKeyPath<RNN, Matrix<Scalar>>)] {
-        [("wXH", \.wXH), ("wHH", \.wHH), ("wHY", \.wHY), ("bH", \.bH), ("bY", \.bY)]
+    public static var parameterNames: [String] { ["wXH", "wHH", "wHY", "bH", "bY"] }
+
+    public var parameters: [Matrix<Scalar>] { [wXH, wHH, wHY, bH, bY] }
+
+    public mutating func forEachParameter(_ body: (Int, inout Matrix<Scalar>) -> Void) {
+        body(0, &wXH)
+        body(1, &wHH)
+        body(2, &wHY)
+        body(3, &bH)
+        body(4, &bY)
+    }
+
+    public mutating func forEachParameter(pairedWith other: RNN, _ body: (Int, inout Matrix<Scalar>, Matrix<Scalar>) -> Void) {
+        body(0, &wXH, other.wXH)
+        body(1, &wHH, other.wHH)
+        body(2, &wHY, other.wHY)
+        body(3, &bH, other.bH)
+        body(4, &bY, other.bY)
+    }
+
+    /// An RNN from its parameters in the order of `parameterNames`.
+    public init(parameters: [Matrix<Scalar>]) {
+        precondition(parameters.count == 5, "an RNN has 5 parameters, got \(parameters.count)")
+        self.init(wXH: parameters[0], wHH: parameters[1], wHY: parameters[2], bH: parameters[3], bY: parameters[4])
     }
 
     /// An RNN from its five matrices, with their shapes checked against each other.

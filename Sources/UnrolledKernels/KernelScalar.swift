@@ -18,7 +18,7 @@ import Foundation
 /// The elementary functions and `gemm` are what each type provides (below); the kernels
 /// are written once, generically, in Kernels.swift, which also declares the conformances
 /// so that the optimiser sees both together and specialises every kernel for both types.
-public protocol KernelScalar: BinaryFloatingPoint, Sendable, CustomStringConvertible
+public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible
 where RawSignificand: FixedWidthInteger {
     /// C ← α·op(A)·op(B) + β·C, row-major, where op(X) is X or Xᵀ.
     ///
@@ -35,6 +35,8 @@ where RawSignificand: FixedWidthInteger {
     static func tanh(_ x: Self) -> Self
 
     // The kernels: each is documented, and implemented once, in Kernels.swift.
+    static func copy(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func fill(_ r: UnsafeMutablePointer<Self>, with value: Self, count: Int)
     static func add(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func subtract(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func multiply(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
@@ -66,6 +68,15 @@ extension Float {
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         BLAS.useOneThread()
+        if m == 1 {  // one row: a matrix–vector product, which BLAS does without packing
+            let incA = BLAS.Index(transposeA ? lda : 1)
+            if transposeB {  // B is (n, k): cᵀ = α·B·aᵀ + β·cᵀ
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, BLAS.Index(n), BLAS.Index(k), alpha, b, BLAS.Index(ldb), a, incA, beta, c, 1)
+            } else {           // B is (k, n): cᵀ = α·Bᵀ·aᵀ + β·cᵀ
+                cblas_sgemv(CblasRowMajor, CblasTrans, BLAS.Index(k), BLAS.Index(n), alpha, b, BLAS.Index(ldb), a, incA, beta, c, 1)
+            }
+            return
+        }
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             BLAS.Index(m), BLAS.Index(n), BLAS.Index(k), alpha, a, BLAS.Index(lda), b, BLAS.Index(ldb),
@@ -84,6 +95,15 @@ extension Double {
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
         BLAS.useOneThread()
+        if m == 1 {  // one row: a matrix–vector product, which BLAS does without packing
+            let incA = BLAS.Index(transposeA ? lda : 1)
+            if transposeB {  // B is (n, k): cᵀ = α·B·aᵀ + β·cᵀ
+                cblas_dgemv(CblasRowMajor, CblasNoTrans, BLAS.Index(n), BLAS.Index(k), alpha, b, BLAS.Index(ldb), a, incA, beta, c, 1)
+            } else {           // B is (k, n): cᵀ = α·Bᵀ·aᵀ + β·cᵀ
+                cblas_dgemv(CblasRowMajor, CblasTrans, BLAS.Index(k), BLAS.Index(n), alpha, b, BLAS.Index(ldb), a, incA, beta, c, 1)
+            }
+            return
+        }
         cblas_dgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             BLAS.Index(m), BLAS.Index(n), BLAS.Index(k), alpha, a, BLAS.Index(lda), b, BLAS.Index(ldb),
@@ -103,6 +123,18 @@ public enum BLAS {
     /// benchmark measures one core. Accelerate chooses its own threads.
     public static func useOneThread() {
         _ = oneThread
+    }
+
+    /// Which BLAS runs the products: for OpenBLAS its version, the processor kernel it
+    /// chose, and its thread count.
+    public static var description: String {
+        #if canImport(Accelerate)
+        return "Accelerate"
+        #else
+        useOneThread()
+        let config = String(cString: openblas_get_config()).split(separator: " ").prefix(2).joined(separator: " ")
+        return "\(config), kernel \(String(cString: openblas_get_corename())), \(openblas_get_num_threads()) thread(s)"
+        #endif
     }
 
     private static let oneThread: Void = {

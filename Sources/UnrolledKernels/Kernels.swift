@@ -1,7 +1,9 @@
 // The element-wise loops, written once for both scalar types.
 //
 // Every kernel is a requirement of `KernelScalar` with its implementation in the
-// extension below. That is deliberate: a call from generic code (`Matrix<Scalar>` in a
+// extension below, marked `@inline(__always)` so that each type's witness gets its own
+// specialised copy (without it, the optimiser specialised some kernels for Float and
+// left Double's calling the slow generic body). That is deliberate: a call from generic code (`Matrix<Scalar>` in a
 // debug build) goes through the witness table to the version specialised for `Float` or
 // `Double` and optimised here; an extension method that is not a requirement would run
 // its unspecialised generic body instead, at a fraction of the speed.
@@ -16,34 +18,63 @@ extension Float: KernelScalar {}
 extension Double: KernelScalar {}
 
 extension KernelScalar {
+    // MARK: Copies (generic code outside this module would copy element by element through
+    // value witnesses; these are plain loops the optimiser turns into memcpy and memset)
+
+    /// r[i] = a[i]
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    public static func copy(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        r.update(from: a, count: count)
+    }
+
+    /// r[i] = value, for r's `count` uninitialised or initialised entries.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    public static func fill(_ r: UnsafeMutablePointer<Self>, with value: Self, count: Int) {
+        for i in 0..<count { r[i] = value }
+    }
+
     // MARK: Element-wise arithmetic
 
     /// r[i] = a[i] + b[i]
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func add(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
         for i in 0..<count { r[i] = a[i] + b[i] }
     }
 
     /// r[i] = a[i] − b[i]
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func subtract(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
         for i in 0..<count { r[i] = a[i] - b[i] }
     }
 
     /// r[i] = a[i] · b[i]  (the Hadamard product)
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func multiply(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
         for i in 0..<count { r[i] = a[i] * b[i] }
     }
 
     /// r[i] = s · a[i]
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func scale(_ a: UnsafePointer<Self>, by s: Self, into r: UnsafeMutablePointer<Self>, count: Int) {
         for i in 0..<count { r[i] = s * a[i] }
     }
 
     /// r[i] += s · a[i]  (BLAS calls this axpy)
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func addScaled(_ a: UnsafePointer<Self>, by s: Self, to r: UnsafeMutablePointer<Self>, count: Int) {
         for i in 0..<count { r[i] += s * a[i] }
     }
 
     /// m[i, j] += v[j] for every row i: a bias row broadcast over a batch.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func addRowVector(_ v: UnsafePointer<Self>, to m: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
         for i in 0..<rows {
             let row = m + i * columns
@@ -52,6 +83,8 @@ extension KernelScalar {
     }
 
     /// r[j] += Σᵢ a[i, j]: the gradient of a bias that was broadcast over rows.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func addColumnSums(_ a: UnsafePointer<Self>, rows: Int, columns: Int, to r: UnsafeMutablePointer<Self>) {
         for i in 0..<rows {
             let row = a + i * columns
@@ -62,17 +95,23 @@ extension KernelScalar {
     // MARK: Non-linearities
 
     /// r[i] = tanh(a[i])
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func tanh(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
         for i in 0..<count { r[i] = Self.tanh(a[i]) }
     }
 
     /// r[i] = (1 − h[i]²) · dh[i]: back through h = tanh(z), given h rather than z.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func tanhBackward(output h: UnsafePointer<Self>, gradient dh: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
         for i in 0..<count { r[i] = (1 - h[i] * h[i]) * dh[i] }
     }
 
     /// Each row of r is softmax of the same row of x, computed stably:
     /// pⱼ = exp(xⱼ − m) / Σₖ exp(xₖ − m) with m = maxₖ xₖ, so no exp overflows.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func softmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
         for i in 0..<rows {
             let xi = x + i * columns, ri = r + i * columns
@@ -90,6 +129,8 @@ extension KernelScalar {
     }
 
     /// Each row of r is log-softmax of the same row of x: xⱼ − m − log Σₖ exp(xₖ − m).
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func logSoftmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
         for i in 0..<rows {
             let xi = x + i * columns, ri = r + i * columns
@@ -104,6 +145,8 @@ extension KernelScalar {
 
     /// Σᵢ −log p[i, targets[i]]: the cross-entropy of rows of probabilities, summed over rows.
     /// Accumulated in Double. Every target must lie in 0..<columns (the caller checks).
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func crossEntropySum(probabilities p: UnsafePointer<Self>, targets: UnsafePointer<Int>, rows: Int, columns: Int) -> Double {
         var loss = 0.0
         for i in 0..<rows { loss -= Double(Self.log(p[i * columns + targets[i]])) }
@@ -112,6 +155,8 @@ extension KernelScalar {
 
     /// d[i, j] = s · (p[i, j] − [j = targets[i]]): the gradient of s · cross-entropy with
     /// respect to the logits that produced p through softmax.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func crossEntropyGradient(probabilities p: UnsafePointer<Self>, targets: UnsafePointer<Int>, scale s: Self, into d: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
         for i in 0..<rows {
             let pi = p + i * columns, di = d + i * columns
@@ -124,6 +169,8 @@ extension KernelScalar {
 
     /// r[i, :] = table[ids[i], :] (or += when `accumulate`): the product of one-hot rows
     /// with `table`, without the multiplications by zero.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func gatherRows(_ table: UnsafePointer<Self>, ids: UnsafePointer<Int>, count: Int, columns: Int, into r: UnsafeMutablePointer<Self>, accumulate: Bool) {
         for i in 0..<count {
             let source = table + ids[i] * columns, row = r + i * columns
@@ -136,6 +183,8 @@ extension KernelScalar {
     }
 
     /// table[ids[i], :] += d[i, :]: the transpose of `gatherRows`, i.e. Xᵀ·D for one-hot X.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func scatterAddRows(_ d: UnsafePointer<Self>, ids: UnsafePointer<Int>, count: Int, columns: Int, into table: UnsafeMutablePointer<Self>) {
         for i in 0..<count {
             let source = d + i * columns, row = table + ids[i] * columns
@@ -146,6 +195,8 @@ extension KernelScalar {
     // MARK: Reductions (accumulated in Double)
 
     /// Σ a[i]
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func sum(_ a: UnsafePointer<Self>, count: Int) -> Double {
         var total = 0.0
         for i in 0..<count { total += Double(a[i]) }
@@ -153,6 +204,8 @@ extension KernelScalar {
     }
 
     /// Σ a[i]²
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func sumOfSquares(_ a: UnsafePointer<Self>, count: Int) -> Double {
         var total = 0.0
         for i in 0..<count { total += Double(a[i]) * Double(a[i]) }
@@ -160,6 +213,8 @@ extension KernelScalar {
     }
 
     /// a[i] ← min(max(a[i], −limit), limit)
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func clamp(_ a: UnsafeMutablePointer<Self>, limit: Self, count: Int) {
         for i in 0..<count { a[i] = Swift.min(Swift.max(a[i], -limit), limit) }
     }
@@ -167,25 +222,71 @@ extension KernelScalar {
     // MARK: Optimiser steps
 
     /// p ← p − η·g
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func sgdStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, learningRate η: Self, count: Int) {
         for i in 0..<count { p[i] -= η * g[i] }
     }
 
     /// m ← m + g²;  p ← p − η·g / √(m + ε)   (min-char-rnn's form of Adagrad)
+    ///
+    /// Eight entries at a time in SIMD registers: written element by element, the square
+    /// root and the division stay scalar and this step costs as much as the whole backward
+    /// pass at min-char-rnn's size.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func adagradStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, memory m: UnsafeMutablePointer<Self>, learningRate η: Self, epsilon ε: Self, count: Int) {
-        for i in 0..<count {
+        var i = 0
+        while i + 8 <= count {
+            let gi = load8(g + i)
+            let mi = load8(m + i) + gi * gi
+            store8(mi, m + i)
+            store8(load8(p + i) - η * gi / (mi + ε).squareRoot(), p + i)
+            i += 8
+        }
+        while i < count {
             m[i] += g[i] * g[i]
             p[i] -= η * g[i] / (m[i] + ε).squareRoot()
+            i += 1
         }
     }
 
     /// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  p ← p − η·m̂ / (√v̂ + ε), with the bias
     /// corrections m̂ = m / c₁, v̂ = v / c₂ passed in as c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func adamStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, firstMoment m: UnsafeMutablePointer<Self>, secondMoment v: UnsafeMutablePointer<Self>, learningRate η: Self, beta1 β1: Self, beta2 β2: Self, epsilon ε: Self, correction1 c1: Self, correction2 c2: Self, count: Int) {
-        for i in 0..<count {
+        var i = 0
+        while i + 8 <= count {  // eight at a time, as in adagradStep
+            let gi = load8(g + i)
+            let mi = β1 * load8(m + i) + (1 - β1) * gi
+            let vi = β2 * load8(v + i) + (1 - β2) * gi * gi
+            store8(mi, m + i)
+            store8(vi, v + i)
+            store8(load8(p + i) - η * (mi / c1) / ((vi / c2).squareRoot() + ε), p + i)
+            i += 8
+        }
+        while i < count {
             m[i] = β1 * m[i] + (1 - β1) * g[i]
             v[i] = β2 * v[i] + (1 - β2) * g[i] * g[i]
             p[i] -= η * (m[i] / c1) / ((v[i] / c2).squareRoot() + ε)
+            i += 1
         }
     }
+}
+
+// Eight scalars as one SIMD value, from and to memory that need not be aligned.
+@inline(__always)
+private func load8<T: KernelScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+}
+
+@inline(__always)
+private func load8<T: KernelScalar>(_ p: UnsafeMutablePointer<T>) -> SIMD8<T> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+}
+
+@inline(__always)
+private func store8<T: KernelScalar>(_ value: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: value, as: SIMD8<T>.self)
 }

@@ -1,1 +1,198 @@
-print("bench: not yet")
+// `swift run -c release bench`: how many characters per second the book's RNN trains on,
+// on one thread. `make bench` runs it beside the numpy reference and passes numpy's figure
+// in with `--numpy`, so the ratio is printed here. See Benchmarks/README.md.
+//
+//   bench [--data FILE] [--seconds S] [--numpy CHARS_PER_SECOND] [--only a|b]
+//   bench --write-default-corpus FILE     (the corpus used without --data, for numpy)
+
+import Foundation
+import Unrolled
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+}
+
+struct Options {
+    var data: String?
+    var seconds = 5.0
+    var numpyCharsPerSecond: Double?
+    var only: String?
+    var writeCorpus: String?
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments[...]
+        func value(_ flag: String) throws -> String {
+            guard let v = rest.popFirst() else { throw BenchError(description: "\(flag) needs a value") }
+            return v
+        }
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--data": data = try value(flag)
+            case "--seconds":
+                guard let s = Double(try value(flag)), s > 0 else { throw BenchError(description: "--seconds needs a positive number") }
+                seconds = s
+            case "--numpy":
+                guard let n = Double(try value(flag)), n > 0 else { throw BenchError(description: "--numpy needs numpy's characters per second, a positive number") }
+                numpyCharsPerSecond = n
+            case "--only":
+                let o = try value(flag)
+                guard o == "a" || o == "b" else { throw BenchError(description: "--only takes a or b") }
+                only = o
+            case "--write-default-corpus": writeCorpus = try value(flag)
+            case "--help", "-h":
+                print("usage: bench [--data FILE] [--seconds S] [--numpy CHARS_PER_SECOND] [--only a|b] | --write-default-corpus FILE")
+                exit(0)
+            default: throw BenchError(description: "unknown argument \(flag); try --help")
+            }
+        }
+    }
+}
+
+/// The corpus as ids into its sorted set of distinct characters.
+struct EncodedText {
+    let ids: [Int]
+    let vocabularySize: Int
+
+    init(_ text: String) {
+        let characters = Array(text.unicodeScalars)
+        let vocabulary = Array(Set(characters)).sorted()
+        let index = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
+        ids = characters.map { index[$0]! }
+        vocabularySize = vocabulary.count
+    }
+}
+
+/// One configuration of the benchmark.
+struct Configuration {
+    var label: String
+    var hidden: Int
+    var steps: Int
+    var batch: Int
+    var optimizer: String
+    var clip: String
+}
+
+/// Trains `model` on `text` for `seconds` of wall time, B streams side by side, each
+/// carrying its state from one window to the next. Returns characters per second and
+/// the first and last window losses (mean per character).
+func train<Scalar, O: Optimizer>(
+    _ model: inout RNN<Scalar>, optimizer: inout O, text: EncodedText, batch B: Int, steps T: Int,
+    reduction: LossReduction, seconds: Double, clip: (inout RNN<Scalar>) -> Void
+) -> (charsPerSecond: Double, cpuCharsPerSecond: Double, firstLoss: Double, lastLoss: Double) where O.Scalar == Scalar {
+    let H = model.hiddenSize
+    let segment = text.ids.count / B                                  // stream b reads [b·segment, (b+1)·segment)
+    precondition(segment > T + 1, "the corpus is too short for \(B) streams of windows of \(T)")
+    var cursor = 0
+    var h = Matrix<Scalar>.zeros(B, H)
+    var first = Double.nan, last = Double.nan
+    var windows = 0
+    let start = DispatchTime.now().uptimeNanoseconds
+    let startCPU = threadCPUSeconds()
+    var elapsed = 0.0
+    while elapsed < seconds {
+        if cursor + T + 1 > segment {                                 // the streams wrap: start again from zero state
+            cursor = 0
+            h = .zeros(B, H)
+        }
+        var inputs: [Int] = [], targets: [Int] = []
+        inputs.reserveCapacity(B * T)
+        targets.reserveCapacity(B * T)
+        for b in 0..<B {
+            let base = b * segment + cursor
+            inputs.append(contentsOf: text.ids[base..<(base + T)])
+            targets.append(contentsOf: text.ids[(base + 1)..<(base + T + 1)])
+        }
+        let pass = model.forward(.tokens(TokenBatch(batchSize: B, steps: T, ids: inputs)),
+                                 targets: TokenBatch(batchSize: B, steps: T, ids: targets), hStart: h, reduction: reduction)
+        var (gradients, _) = model.backward(pass)
+        clip(&gradients)
+        optimizer.update(&model, with: gradients)
+        h = pass.hEnd
+        cursor += T
+        windows += 1
+        let perCharacter = pass.loss * reduction.scale(count: 1) / (reduction == .sum ? Double(B * T) : 1)
+        if windows == 1 { first = perCharacter }
+        last = perCharacter
+        elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+    let characters = Double(windows * B * T)
+    return (characters / elapsed, characters / (threadCPUSeconds() - startCPU), first, last)
+}
+
+/// The CPU time this thread has used: unlike wall time, it does not count the time other
+/// programs on a busy machine take from us.
+func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+func format(_ x: Double) -> String {
+    let n = Int(x.rounded())
+    let digits = String(n)
+    var out = ""
+    for (i, c) in digits.reversed().enumerated() {
+        if i > 0 && i % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return String(out.reversed())
+}
+
+func run() throws {
+    let options = try Options(Array(CommandLine.arguments.dropFirst()))
+    if let path = options.writeCorpus {
+        let corpus = try DefaultCorpus.load()
+        try Data(corpus.text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        print("wrote \(corpus.source) to \(path)")
+        return
+    }
+    let corpus = try Corpus.load(path: options.data)
+    let text = EncodedText(corpus.text)
+    print("corpus: \(corpus.source): \(format(Double(text.ids.count))) characters, V = \(text.vocabularySize); \(options.seconds) s per run")
+    print("BLAS: \(BLAS.description)")
+    #if DEBUG
+    print("warning: this is a debug build; `make bench` builds with -c release")
+    #endif
+
+    if options.only != "b" {
+        // (a) min-char-rnn: H 100, T 25, one stream, N(0, 0.01²) weights, summed loss,
+        // element-wise clip 5, Adagrad 0.1.
+        func minCharRNN<Scalar: KernelScalar>(_ type: Scalar.Type) -> (Double, Double, Double, Double) {
+            var generator = SeededGenerator(seed: 1)
+            var model = RNN<Scalar>(inputSize: text.vocabularySize, hiddenSize: 100, outputSize: text.vocabularySize,
+                                    initialisation: .normal(standardDeviation: 0.01), using: &generator)
+            var adagrad = Adagrad<Scalar>(learningRate: 0.1)
+            return train(&model, optimizer: &adagrad, text: text, batch: 1, steps: 25, reduction: .sum,
+                         seconds: options.seconds) { $0.clipElementwise(to: 5) }
+        }
+        for (name, result) in [("Float", minCharRNN(Float.self)), ("Double", minCharRNN(Double.self))] {
+            var line = "(a) min-char-rnn H=100 T=25 B=1 Adagrad 0.1, clip ±5, \(name): \(format(result.0)) chars/s (per CPU second \(format(result.1)))"
+            if let numpy = options.numpyCharsPerSecond {
+                line += String(format: " = %.1f× numpy (%@ chars/s)", result.0 / numpy, format(numpy))
+            }
+            line += String(format: "; loss/char %.2f → %.2f", result.2, result.3)
+            print(line)
+        }
+    }
+
+    if options.only != "a" {
+        // (b) batched: B 32, T 64, Adam 2e-3, global-norm clip 5, Float, mean loss per character.
+        for (hidden, target) in [(128, 200_000.0), (512, 25_000.0)] {
+            var generator = SeededGenerator(seed: 1)
+            var model = RNN<Float>(inputSize: text.vocabularySize, hiddenSize: hidden, outputSize: text.vocabularySize,
+                                   initialisation: .xavier, using: &generator)
+            var adam = Adam<Float>(learningRate: 2e-3)
+            let result = train(&model, optimizer: &adam, text: text, batch: 32, steps: 64, reduction: .mean,
+                               seconds: options.seconds) { $0.clipByGlobalNorm(5) }
+            print("(b) batched H=\(hidden) T=64 B=32 Adam 2e-3, global-norm clip 5, Float: \(format(result.0)) chars/s"
+                  + " (per CPU second \(format(result.1)); target \(format(target)))" + String(format: "; loss/char %.2f → %.2f", result.2, result.3))
+        }
+    }
+}
+
+do {
+    try run()
+} catch {
+    FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
+    exit(2)
+}
