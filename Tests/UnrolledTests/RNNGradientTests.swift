@@ -39,8 +39,8 @@ import Testing
     }
     #endif
 
-    /// A planted bug (dW_hh with h_t instead of h_{t-1}) must fail the check: the
-    /// check can fail.
+    /// A gradient 1% off (as a subtle bug would make it) must fail the check, and only
+    /// for that parameter: the check can fail.
     @Test func aWrongGradientFails() {
         let problem = RNNGradientCheckProblem(seed: 11, batchSize: 2, steps: 5)
         var variables = problem.variables()
