@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Unrolled
 
@@ -67,5 +68,27 @@ import Testing
                                            hStart: first.hEnd, reduction: .sum)
         #expect(relativeError(first.loss + second.loss, whole.loss) < 1e-12)
         #expect(maxRelativeError(second.hEnd, whole.hEnd).error < 1e-12)
+    }
+}
+
+/// `book gradcheck --export`: the file holds what its layout promises, and reads back.
+@Suite struct GradientExportTests {
+    @Test func exportRoundTrips() throws {
+        let problem = RNNGradientCheckProblem(seed: 21, batchSize: 2, steps: 3, vocabularySize: 4, hiddenSize: 5, reduction: .sum)
+        let (tensors, metadata) = problem.exportTensors()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-gradcheck-\(UInt64.random(in: 0...UInt64.max)).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try SafeTensors.write(tensors, metadata: metadata, to: url)
+        let file = try SafeTensors.read(from: url)
+        #expect(file.metadata["reduction"] == "sum" && file.metadata["cell"] == "rnn")
+        #expect(try file.tensor(named: "wHH", shape: [5, 5]).doubles == problem.model.wHH.scalars)
+        #expect(try file.tensor(named: "inputs", shape: [2, 3]).int64s == problem.inputs.ids.map { Int64($0) })
+        #expect(try file.tensor(named: "targets", shape: [2, 3]).int64s == problem.targets.ids.map { Int64($0) })
+        #expect(try file.tensor(named: "loss", shape: []).doubles == [problem.loss(problem.model, hStart: problem.hStart)])
+        let pass = problem.model.forward(.tokens(problem.inputs), targets: problem.targets, hStart: problem.hStart, reduction: .sum)
+        let (gradients, dhStart) = problem.model.backward(pass)
+        #expect(try file.tensor(named: "grad.wXH", shape: [4, 5]).doubles == gradients.wXH.scalars)
+        #expect(try file.tensor(named: "grad.hStart", shape: [2, 5]).doubles == dhStart.scalars)
+        #expect(file.tensors.count == 15)
     }
 }
