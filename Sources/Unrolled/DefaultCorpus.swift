@@ -75,9 +75,12 @@ public enum DefaultCorpus {
     /// The package root: found from this source file's compile-time path (`#filePath`,
     /// `Sources/Unrolled/DefaultCorpus.swift`), or else by walking up from the current
     /// directory to a folder holding `Package.swift` and `chapters/`.
-    public static func packageRoot(filePath: String = #filePath,
+    ///
+    /// `sourceFile` stands in for this file's path in tests; it is not a `#filePath` default
+    /// argument, because such a default is the *caller's* path.
+    public static func packageRoot(sourceFile: String? = nil,
                                    currentDirectory: String = FileManager.default.currentDirectoryPath) throws(CorpusError) -> URL {
-        let fromSource = URL(fileURLWithPath: filePath)
+        let fromSource = URL(fileURLWithPath: sourceFile ?? thisSourceFile)
             .deletingLastPathComponent()   // Sources/Unrolled
             .deletingLastPathComponent()   // Sources
             .deletingLastPathComponent()   // the root
@@ -91,6 +94,9 @@ public enum DefaultCorpus {
         }
         throw .packageRootNotFound(searched: [fromSource.path, currentDirectory])
     }
+
+    /// This file's absolute path when it was compiled.
+    private static let thisSourceFile: String = #filePath
 
     /// The files of the default corpus under `root`, as paths relative to it, sorted.
     public static func files(under root: URL) -> [String] {
