@@ -71,20 +71,43 @@ public struct Book: Sendable {
         return problems
     }
 
-    /// Problems with how the package is laid out for these chapters. SwiftPM drops a target
-    /// whose folder has no Swift file, so every chapter with cells needs a placeholder file
-    /// in `Sources/Chapters/chNN/` for its generated `main.swift` to be built.
+    /// Problems with how the package is laid out for these chapters. Every chapter with
+    /// cells must be listed in Package.swift's `chapterNumbers` (SwiftPM caches the
+    /// manifest, so the list is written out, not discovered) and needs a placeholder file in
+    /// `Sources/Chapters/chNN/` (SwiftPM drops a target whose folder has no Swift file).
     public func layoutProblems(packageRoot: URL) -> [Diagnostic] {
-        chapters.compactMap { chapter in
-            guard let target = chapter.targetName else { return nil }
+        var problems: [Diagnostic] = []
+        let manifest = try? String(contentsOf: packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let declared = manifest.flatMap(Self.declaredChapterNumbers(inManifest:))
+        for chapter in chapters {
+            guard let target = chapter.targetName else { continue }
+            if let declared, !declared.contains(chapter.number) {
+                problems.append(Diagnostic(file: chapter.path, line: nil, message: "has Swift cells, so Package.swift's chapterNumbers must list \"\(chapter.number)\""))
+            }
             let folder = packageRoot.appendingPathComponent("Sources/Chapters/\(target)")
             let hasSwiftFile = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains { $0.hasSuffix(".swift") }
-            guard !hasSwiftFile else { return nil }
-            return Diagnostic(
-                file: chapter.path, line: nil,
-                message: "has Swift cells, so it needs the folder Sources/Chapters/\(target)/ with a placeholder \(target).swift (one comment line) for SwiftPM to build it"
-            )
+            if !hasSwiftFile {
+                problems.append(Diagnostic(
+                    file: chapter.path, line: nil,
+                    message: "has Swift cells, so it needs the folder Sources/Chapters/\(target)/ with a placeholder \(target).swift (one comment line) for SwiftPM to build it"
+                ))
+            }
         }
+        let numbersWithCells = Set(chapters.filter { $0.targetName != nil }.map(\.number))
+        for number in declared ?? [] where !numbersWithCells.contains(number) {
+            problems.append(Diagnostic(file: "Package.swift", line: nil, message: "chapterNumbers lists \"\(number)\", but no chapter \(number) with Swift cells exists"))
+        }
+        return problems
+    }
+
+    /// The strings in a manifest's `let chapterNumbers = ["00", "01"]`, or `nil` without one.
+    static func declaredChapterNumbers(inManifest manifest: String) -> [String]? {
+        guard let start = manifest.range(of: "let chapterNumbers = [") else { return nil }
+        guard let end = manifest[start.upperBound...].firstIndex(of: "]") else { return nil }
+        return manifest[start.upperBound..<end]
+            .split(separator: ",")
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \n\t\"")) }
+            .filter { !$0.isEmpty }
     }
 
     /// The chapter that owns an exercise id.

@@ -66,3 +66,25 @@ import Testing
         #expect(book.layoutProblems(packageRoot: folder.root).isEmpty)
     }
 }
+
+@Suite struct ManifestListTests {
+    @Test func readsTheChapterNumbersOfAManifest() {
+        let manifest = "import PackageDescription\n\nlet chapterNumbers = [\"00\", \"01\",\n    \"A\"]\nlet package = Package(name: \"x\")\n"
+        #expect(Book.declaredChapterNumbers(inManifest: manifest) == ["00", "01", "A"])
+        #expect(Book.declaredChapterNumbers(inManifest: "let package = Package(name: \"x\")") == nil)
+    }
+
+    @Test func chaptersAndTheManifestMustAgree() throws {
+        let folder = try TemporaryBook(["01-code.md": "# Code\n\n```swift\nprint(1)\n```\n", "02-words.md": "# Words\n"])
+        defer { folder.remove() }
+        try folder.addTargetFolder("ch01")
+        try "let chapterNumbers = [\"02\"]\n".write(to: folder.root.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        let book = try Book.load(from: folder.chapters)
+        #expect(book.layoutProblems(packageRoot: folder.root).map(\.description) == [
+            "chapters/01-code.md: error: has Swift cells, so Package.swift's chapterNumbers must list \"01\"",
+            "Package.swift: error: chapterNumbers lists \"02\", but no chapter 02 with Swift cells exists",
+        ])
+        try "let chapterNumbers = [\"01\"]\n".write(to: folder.root.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        #expect(book.layoutProblems(packageRoot: folder.root).isEmpty)
+    }
+}
