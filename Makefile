@@ -10,7 +10,7 @@ SWIFT ?= swift
 # Debian packages: cmark parses the Markdown, OpenBLAS multiplies the matrices.
 BUILD_PACKAGES := pkg-config libcmark-dev libopenblas-dev
 
-.PHONY: all site test check deps python-deps site-deps browser-deps
+.PHONY: all site test check deps python-deps site-deps browser-deps bench
 
 all: site
 
@@ -74,3 +74,30 @@ test: deps python-deps site-deps browser-deps
 	$(MAKE) site
 	UNROLLED_SITE=$(CURDIR)/site/_site $(SWIFT) test
 	$(SWIFT) run book solutions
+
+# `make bench`: characters per second of the Swift RNN (release build, one thread) and of
+# the numpy reference, in the same run, with their ratio (Benchmarks/README.md). The corpus
+# is ../shared/data/tinyshakespeare.txt when present, else the book's default corpus,
+# written out so that both programs read the same text.
+#
+# Debian 12's OpenBLAS (0.3.21) does not recognise some newer or virtualised x86 processors
+# and falls back to its slowest kernels ("Prescott"), which halves the batched figures. When
+# OPENBLAS_CORETYPE is unset, the Swift run asks for the kernels the processor's flags allow.
+# numpy brings its own, newer OpenBLAS and is run without the variable.
+BENCH_SECONDS ?= 5
+NUMPY_SECONDS ?= 10
+BENCH_CORPUS := $(firstword $(wildcard ../shared/data/tinyshakespeare.txt))
+
+bench: deps python-deps
+	$(SWIFT) build -c release --product bench
+	@corpus="$(BENCH_CORPUS)"; \
+	if [ -z "$$corpus" ]; then corpus=.build/bench-corpus.txt; .build/release/bench --write-default-corpus $$corpus || exit 1; fi; \
+	coretype="$$OPENBLAS_CORETYPE"; \
+	if [ -z "$$coretype" ] && [ -r /proc/cpuinfo ]; then \
+	  if grep -qw avx512f /proc/cpuinfo; then coretype=SkylakeX; elif grep -qw avx2 /proc/cpuinfo; then coretype=Haswell; fi; \
+	fi; \
+	echo "numpy reference ($(NUMPY_SECONDS) s):"; \
+	numpy=$$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 $(PYTHON) Benchmarks/min_char_rnn_numpy.py --data "$$corpus" --seconds $(NUMPY_SECONDS) | tee /dev/stderr | awk '/^chars_per_second/ { print $$2 }'); \
+	if [ -z "$$numpy" ]; then echo "the numpy reference did not report a speed"; exit 1; fi; \
+	echo "Swift ($(BENCH_SECONDS) s per run):"; \
+	env $${coretype:+OPENBLAS_CORETYPE=$$coretype} .build/release/bench --data "$$corpus" --seconds $(BENCH_SECONDS) --numpy "$$numpy"
