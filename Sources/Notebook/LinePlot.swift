@@ -45,21 +45,29 @@ public struct LinePlot: Figure {
     public var yLabel: String
     public var caption: String
     public var series: [Series]
+    /// The y axis's extent; `nil` fits the data. Give `0...` something to keep zero in
+    /// view, or a fixed range to compare plots side by side. Points outside are clipped.
+    public var yRange: ClosedRange<Double>?
 
-    public init(title: String, xLabel: String, yLabel: String, caption: String = "", series: [Series]) {
+    public init(title: String, xLabel: String, yLabel: String, caption: String = "", series: [Series], yRange: ClosedRange<Double>? = nil) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.caption = caption
         self.series = series
+        self.yRange = yRange
     }
 
     private var allX: [Double] { series.flatMap(\.x) }
     private var allY: [Double] { series.flatMap(\.y) }
+    private var yDomain: ClosedRange<Double> {
+        if let yRange, yRange.upperBound > yRange.lowerBound, yRange.lowerBound.isFinite, yRange.upperBound.isFinite { return yRange }
+        return LinearScale.domain(covering: allY)
+    }
 
     public func svg() -> String {
         var svg = SVGWriter()
-        let frame = SVGPlotFrame(xDomain: LinearScale.domain(covering: allX), yDomain: LinearScale.domain(covering: allY))
+        let frame = SVGPlotFrame(xDomain: LinearScale.domain(covering: allX), yDomain: yDomain)
         var bottom = frame.drawAxes(into: &svg, xLabel: xLabel, yLabel: yLabel)
         for (k, line) in series.enumerated() {
             let color = Palette.svg(k)
@@ -72,6 +80,12 @@ public struct LinePlot: Figure {
                     continue
                 }
                 segments[segments.count - 1].append("\(SVGWriter.n(frame.x(line.x[i]))),\(SVGWriter.n(frame.y(line.y[i])))")
+            }
+            // A fixed y range may leave points outside the plot: a nested <svg> clips them.
+            let clip = yRange != nil
+            if clip {
+                let (x, y, w, h) = (frame.plotLeft - 3, frame.plotTop - 3, frame.plotRight - frame.plotLeft + 6, frame.plotBottom - frame.plotTop + 6)
+                svg.add("<svg x=\"\(SVGWriter.n(x))\" y=\"\(SVGWriter.n(y))\" width=\"\(SVGWriter.n(w))\" height=\"\(SVGWriter.n(h))\" viewBox=\"\(SVGWriter.n(x)) \(SVGWriter.n(y)) \(SVGWriter.n(w)) \(SVGWriter.n(h))\">")
             }
             svg.add("<g class=\"series\">")
             svg.add("<title>\(SVGWriter.escape(line.name))</title>")
@@ -91,6 +105,7 @@ public struct LinePlot: Figure {
                 svg.add("<circle cx=\"\(SVGWriter.n(frame.x(line.x[i])))\" cy=\"\(SVGWriter.n(frame.y(line.y[i])))\" r=\"4\"><title>\(SVGWriter.escape(line.name)): \(SVGWriter.escape(xLabel)) \(NumberFormat.short(line.x[i])), \(SVGWriter.escape(yLabel)) \(NumberFormat.short(line.y[i]))</title></circle>")
             }
             svg.add("</g>")
+            if clip { svg.add("</svg>") }
         }
         bottom = SVGLegend.draw(names: series.map(\.name), into: &svg, y: bottom, shape: .line)
         return svg.document(title: title, caption: caption, contentBottom: bottom)
@@ -122,7 +137,7 @@ public struct LinePlot: Figure {
     }
 
     public func text(width: Int, color: Bool) -> String {
-        let yDomain = LinearScale.domain(covering: allY)
+        let yDomain = self.yDomain
         let xDomain = LinearScale.domain(covering: allX)
         let labels = [yDomain.upperBound, (yDomain.lowerBound + yDomain.upperBound) / 2, yDomain.lowerBound].map(NumberFormat.short)
         let labelWidth = labels.map(\.count).max()!

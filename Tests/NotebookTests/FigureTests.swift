@@ -167,3 +167,13 @@ func terminalRenderingFitsTheWidth(_ width: Int) {
     #expect(unit.count == 6 && abs(unit[3] - 0.6) < 1e-12)
     #expect(LinearScale(domain: 3...97, range: (0, 1)).ticks(count: 5) == [20, 40, 60, 80])
 }
+
+@Test func aFixedYRangeClipsAndLabelsTheAxis() throws {
+    let plot = LinePlot(title: "clipped", xLabel: "x", yLabel: "y", series: [Series("s", y: [0.5, 3, 0.2])], yRange: 0...1)
+    let root = try #require(parseSVG(plot.svg()))
+    #expect(elements(named: "svg", in: root).count == 2, "a nested viewport clips the line")
+    let labels = elements(named: "text", in: root).compactMap(\.stringValue)
+    #expect(labels.contains("1") && labels.contains("0") && !labels.contains("3"))
+    let text = plot.text()
+    #expect(text.contains("1 ┤") && text.contains("0 ┤"))
+}
