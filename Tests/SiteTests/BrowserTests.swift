@@ -82,6 +82,20 @@ struct BrowserTests {
         }
     }
 
+    /// Types a query into the search box of a copy of the index and reads the results.
+    @Test func searchFindsSectionsOffline() throws {
+        let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        let typing = "<script>var box = document.getElementById('search'); box.value = 'hidden state'; box.dispatchEvent(new Event('input'));</script></body>"
+        let probe = ".search-probe-\(UUID().uuidString.prefix(8)).html"
+        try Data(index.replacingOccurrences(of: "</body>", with: typing).utf8).write(to: site.appendingPathComponent(probe))
+        defer { try? FileManager.default.removeItem(at: site.appendingPathComponent(probe)) }
+        let dom = try dom(probe)
+        let results = dom.components(separatedBy: "<ol id=\"search-results\"").last?.components(separatedBy: "</ol>").first ?? ""
+        let hits = results.components(separatedBy: "<li>").count - 1
+        #expect(hits >= 1, "searching for 'hidden state' finds a section")
+        #expect(results.contains(".html#"), "results link to sections")
+    }
+
     @Test func linksAndAssetsResolveOffline() {
         let problems = SiteCheck.problems(in: site)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
