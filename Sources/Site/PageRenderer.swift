@@ -82,6 +82,8 @@ struct PageRenderer {
         }
         var sectionsLeft = chapter.sections
         var stopped = false  // after a failing cell, later cells did not run
+        // Anything printed before the first cell (a library's start-up message) still shows.
+        body += outputs(of: -1, in: run)
         if let failure = run?.failure, failure.cell < 0 {
             body += Self.failureBox(failure, inCell: false)
             stopped = true
