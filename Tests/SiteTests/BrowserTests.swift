@@ -77,6 +77,9 @@ struct BrowserTests {
             if let drawn = figures[page] {
                 #expect(plots == drawn, "\(page): the run drew \(drawn) figures, the page shows \(plots)")
             }
+            // Whatever the chapters printed (samples of a corpus that holds this package's
+            // own sources, `<script>` included), the only scripts are the theme's two.
+            #expect(dom.components(separatedBy: "<script").count - 1 == 2, "\(page): unexpected <script> elements")
             // The search box is live (JavaScript ran from file://).
             #expect(!dom.contains("<div class=\"search\" role=\"search\" hidden"), "\(page): search box still hidden")
         }
