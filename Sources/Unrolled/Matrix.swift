@@ -35,6 +35,16 @@ public struct Matrix<Scalar: KernelScalar>: Equatable, Sendable {
         }
     }
 
+    /// A matrix whose entries are not set: only for results that a kernel overwrites
+    /// entirely before anyone reads them (zero-filling first cost measurable time).
+    init(uninitializedRows rows: Int, columns: Int) {
+        precondition(rows >= 0 && columns >= 0, "Matrix shape (\(rows), \(columns)) has a negative side")
+        self.rows = rows
+        self.columns = columns
+        let count = rows * columns
+        self.scalars = count == 0 ? [] : [Scalar](unsafeUninitializedCapacity: count) { _, initialised in initialised = count }
+    }
+
     /// A matrix over `scalars`, given row by row; there must be `rows * columns` of them.
     public init(rows: Int, columns: Int, scalars: [Scalar]) {
         precondition(rows >= 0 && columns >= 0, "Matrix shape (\(rows), \(columns)) has a negative side")
@@ -87,7 +97,7 @@ public struct Matrix<Scalar: KernelScalar>: Equatable, Sendable {
     /// The rows in `range`, copied into a (range.count, columns) matrix.
     public func rows(_ range: Range<Int>) -> Matrix {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) outside a (\(rows), \(columns)) matrix")
-        var block = Matrix(rows: range.count, columns: columns)
+        var block = Matrix(uninitializedRows: range.count, columns: columns)
         let (offset, count) = (range.lowerBound * columns, block.count)
         withPointer { source in block.withMutablePointer { target in
             Scalar.copy(source + offset, into: target, count: count)
@@ -113,7 +123,7 @@ public struct Matrix<Scalar: KernelScalar>: Equatable, Sendable {
             precondition(block.columns == columns, "cannot stack a \(block.shapeText) matrix under ones with \(columns) columns")
             rows += block.rows
         }
-        self.init(rows: rows, columns: columns)
+        self.init(uninitializedRows: rows, columns: columns)   // every row is written below
         var row = 0
         for block in blocks {
             setRows(startingAt: row, to: block)

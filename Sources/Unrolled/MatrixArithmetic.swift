@@ -22,7 +22,7 @@ extension Matrix: AdditiveArithmetic {
             return r
         }
         precondition(a.rows == b.rows && a.columns == b.columns, "adding a \(b.shapeText) matrix to a \(a.shapeText) one")
-        var r = Matrix(rows: a.rows, columns: a.columns)
+        var r = Matrix(uninitializedRows: a.rows, columns: a.columns)
         a.withPointer { pa in b.withPointer { pb in r.withMutablePointer { pr in
             Scalar.add(pa, pb, into: pr, count: a.count)
         } } }
@@ -34,7 +34,7 @@ extension Matrix: AdditiveArithmetic {
         if b.isShapelessZero { return a }
         if a.isShapelessZero { return -b }
         precondition(a.rows == b.rows && a.columns == b.columns, "subtracting a \(b.shapeText) matrix from a \(a.shapeText) one")
-        var r = Matrix(rows: a.rows, columns: a.columns)
+        var r = Matrix(uninitializedRows: a.rows, columns: a.columns)
         a.withPointer { pa in b.withPointer { pb in r.withMutablePointer { pr in
             Scalar.subtract(pa, pb, into: pr, count: a.count)
         } } }
@@ -77,7 +77,7 @@ extension Matrix: AdditiveArithmetic {
 
     /// s · A.
     public static func * (s: Scalar, a: Matrix) -> Matrix {
-        var r = Matrix(rows: a.rows, columns: a.columns)
+        var r = Matrix(uninitializedRows: a.rows, columns: a.columns)
         a.withPointer { pa in r.withMutablePointer { pr in Scalar.scale(pa, by: s, into: pr, count: a.count) } }
         return r
     }
@@ -85,7 +85,7 @@ extension Matrix: AdditiveArithmetic {
     /// A ⊙ B, the element-wise (Hadamard) product, written `.*` as in MATLAB.
     public static func .* (a: Matrix, b: Matrix) -> Matrix {
         precondition(a.rows == b.rows && a.columns == b.columns, "element-wise product of a \(a.shapeText) and a \(b.shapeText) matrix")
-        var r = Matrix(rows: a.rows, columns: a.columns)
+        var r = Matrix(uninitializedRows: a.rows, columns: a.columns)
         a.withPointer { pa in b.withPointer { pb in r.withMutablePointer { pr in
             Scalar.multiply(pa, pb, into: pr, count: a.count)
         } } }
@@ -124,7 +124,7 @@ extension Matrix {
 
 /// tanh, entry by entry.
 public func tanh<Scalar>(_ a: Matrix<Scalar>) -> Matrix<Scalar> {
-    var r = Matrix<Scalar>(rows: a.rows, columns: a.columns)
+    var r = Matrix<Scalar>(uninitializedRows: a.rows, columns: a.columns)
     a.withPointer { pa in r.withMutablePointer { pr in Scalar.tanh(pa, into: pr, count: a.count) } }
     return r
 }
@@ -133,7 +133,7 @@ public func tanh<Scalar>(_ a: Matrix<Scalar>) -> Matrix<Scalar> {
 /// It needs only the output h, which the forward pass keeps anyway.
 public func tanhBackward<Scalar>(output h: Matrix<Scalar>, gradient dh: Matrix<Scalar>) -> Matrix<Scalar> {
     precondition(h.rows == dh.rows && h.columns == dh.columns, "tanh backward: output \(h.shapeText) and gradient \(dh.shapeText) differ")
-    var r = Matrix<Scalar>(rows: h.rows, columns: h.columns)
+    var r = Matrix<Scalar>(uninitializedRows: h.rows, columns: h.columns)
     h.withPointer { ph in dh.withPointer { pd in r.withMutablePointer { pr in
         Scalar.tanhBackward(output: ph, gradient: pd, into: pr, count: h.count)
     } } }
@@ -147,7 +147,7 @@ extension Matrix {
     /// by a matrix only selects a row, so this looks rows up instead of multiplying by zeros.
     public func rows(at ids: [Int]) -> Matrix {
         for id in ids { precondition(id >= 0 && id < rows, "row id \(id) outside a \(shapeText) matrix") }
-        var r = Matrix(rows: ids.count, columns: columns)
+        var r = Matrix(uninitializedRows: ids.count, columns: columns)
         withPointer { table in ids.withUnsafeBufferPointer { pid in r.withMutablePointer { pr in
             Scalar.gatherRows(table, ids: pid.baseAddress!, count: ids.count, columns: columns, into: pr, accumulate: false)
         } } }

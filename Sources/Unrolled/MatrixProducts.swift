@@ -15,7 +15,7 @@ extension Matrix {
         precondition(rows == m && columns == n, "matrix product: result is (\(m), \(n)), but the destination is \(shapeText)")
         if m == 0 || n == 0 { return }
         if k == 0 {
-            if overwrite { scalars = Array(repeating: 0, count: count) }
+            if overwrite { setToZero() }
             return
         }
         a.withPointer { pa in
@@ -32,7 +32,7 @@ extension Matrix {
 
     /// A · B: (m, k) times (k, n) gives (m, n).
     public static func * (a: Matrix, b: Matrix) -> Matrix {
-        var c = Matrix(rows: a.rows, columns: b.columns)
+        var c = Matrix(uninitializedRows: a.rows, columns: b.columns)
         c.addProduct(a, b, overwrite: true)
         return c
     }
@@ -40,7 +40,7 @@ extension Matrix {
     /// Aᵀ · B, where A is (k, m) and B is (k, n): gives (m, n). Backward uses it for
     /// weight gradients, e.g. dW_hy = hᵀ · dy.
     public func transposedTimes(_ b: Matrix) -> Matrix {
-        var c = Matrix(rows: columns, columns: b.columns)
+        var c = Matrix(uninitializedRows: columns, columns: b.columns)
         c.addProduct(self, b, transposeA: true, overwrite: true)
         return c
     }
@@ -48,7 +48,7 @@ extension Matrix {
     /// A · Bᵀ, where A is (m, k) and B is (n, k): gives (m, n). Backward uses it to send
     /// a gradient back through a weight, e.g. dh = dy · W_hyᵀ.
     public func timesTransposed(_ b: Matrix) -> Matrix {
-        var c = Matrix(rows: rows, columns: b.rows)
+        var c = Matrix(uninitializedRows: rows, columns: b.rows)
         c.addProduct(self, b, transposeB: true, overwrite: true)
         return c
     }

@@ -124,6 +124,17 @@ extension RNN {
         }
     }
 
+    /// x_t · W_xh for every step, stacked in time order: (T·B, H).
+    func allInputProducts(_ inputs: RNNInputs<Scalar>) -> Matrix<Scalar> {
+        switch inputs {
+        case .tokens(let batch):
+            return wXH.rows(at: batch.timeMajor)                      // one-hot rows: a look-up
+        case .vectors(let xs):
+            for x in xs { precondition(x.columns == inputSize, "x_t is \(x.shapeText), but W_xh expects \(inputSize) columns") }
+            return Matrix(stacking: xs) * wXH                         // (T·B, D)·(D, H)
+        }
+    }
+
     /// One step of the recurrence, h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h), for
     /// sampling: returns h_t (B, H) and the logits y_t (B, V).
     public func step(_ inputs: RNNInputs<Scalar>, at t: Int = 0, from h: Matrix<Scalar>) -> (h: Matrix<Scalar>, logits: Matrix<Scalar>) {
@@ -148,13 +159,17 @@ extension RNN {
             precondition(batch.vocabularyBound <= inputSize, "input id \(batch.vocabularyBound - 1) outside the \(inputSize) rows of W_xh")
         }
 
+        // The input's share of every step does not depend on the state: x_t W_xh + b_h for
+        // all T steps at once, stacked in time order like the outputs below.
+        var inputShare = allInputProducts(inputs)                     // (T·B, H)
+        inputShare += bH
+
         // The recurrence, one step at a time: h_t needs h_{t-1}.
         var hs = [hStart]                                             // hs[t]: (B, H)
         hs.reserveCapacity(T + 1)
         for t in 0..<T {
-            var z = inputProduct(inputs, step: t)                     // x_t W_xh        (B, H)
+            var z = inputShare.rows((t * B)..<((t + 1) * B))          // x_t W_xh + b_h  (B, H)
             z.addProduct(hs[t], wHH)                                  //  + h_{t-1} W_hh
-            z += bH                                                   //  + b_h, broadcast over the batch
             hs.append(tanh(z))                                        // h_t             (B, H)
         }
 

@@ -17,7 +17,7 @@ public enum LossReduction: String, Sendable, CaseIterable {
 /// exp(zₖ − max z), which is the same number and cannot overflow.
 public func softmax<Scalar>(_ logits: Matrix<Scalar>) -> Matrix<Scalar> {
     precondition(logits.columns > 0, "softmax of a \(logits.shapeText) matrix: rows need at least one entry")
-    var p = Matrix<Scalar>(rows: logits.rows, columns: logits.columns)
+    var p = Matrix<Scalar>(uninitializedRows: logits.rows, columns: logits.columns)
     logits.withPointer { z in p.withMutablePointer { out in
         Scalar.softmaxRows(z, into: out, rows: logits.rows, columns: logits.columns)
     } }
@@ -28,7 +28,7 @@ public func softmax<Scalar>(_ logits: Matrix<Scalar>) -> Matrix<Scalar> {
 /// that has rounded to 0).
 public func logSoftmax<Scalar>(_ logits: Matrix<Scalar>) -> Matrix<Scalar> {
     precondition(logits.columns > 0, "log-softmax of a \(logits.shapeText) matrix: rows need at least one entry")
-    var r = Matrix<Scalar>(rows: logits.rows, columns: logits.columns)
+    var r = Matrix<Scalar>(uninitializedRows: logits.rows, columns: logits.columns)
     logits.withPointer { z in r.withMutablePointer { out in
         Scalar.logSoftmaxRows(z, into: out, rows: logits.rows, columns: logits.columns)
     } }
@@ -51,7 +51,7 @@ public func crossEntropy<Scalar>(probabilities p: Matrix<Scalar>, targets: [Int]
 /// messy one.)
 public func crossEntropyBackward<Scalar>(probabilities p: Matrix<Scalar>, targets: [Int], reduction: LossReduction) -> Matrix<Scalar> {
     checkTargets(targets, for: p)
-    var d = Matrix<Scalar>(rows: p.rows, columns: p.columns)
+    var d = Matrix<Scalar>(uninitializedRows: p.rows, columns: p.columns)
     let s = Scalar(reduction.scale(count: p.rows))
     p.withPointer { pp in targets.withUnsafeBufferPointer { tt in d.withMutablePointer { dd in
         Scalar.crossEntropyGradient(probabilities: pp, targets: tt.baseAddress!, scale: s, into: dd, rows: p.rows, columns: p.columns)
