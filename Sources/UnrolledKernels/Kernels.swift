@@ -216,15 +216,11 @@ extension KernelScalar {
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     public static func clamp(_ a: UnsafeMutablePointer<Self>, limit: Self, count: Int) {
-        let low = SIMD8<Self>(repeating: -limit), high = SIMD8<Self>(repeating: limit)
-        var i = 0
-        while i + 8 <= count {  // eight at a time: the scalar loop's NaN-aware min/max did not vectorise
-            store8(load8(a + i).clamped(lowerBound: low, upperBound: high), a + i)
-            i += 8
-        }
-        while i < count {
-            a[i] = Swift.min(Swift.max(a[i], -limit), limit)
-            i += 1
+        // Comparisons and selects, which vectorise; Swift.min/max (NaN-aware) and SIMD's
+        // `clamped` did not, and cost more than the rest of the training step.
+        for i in 0..<count {
+            let x = a[i]
+            a[i] = x < -limit ? -limit : (x > limit ? limit : x)
         }
     }
 

@@ -18,9 +18,11 @@ struct Options {
     var data: String?
     var seconds = 5.0
     var numpyCharsPerSecond: Double?
-    var only: String?
+    var only: String?  // "a", "a-float" or "b"
     var writeCorpus: String?
     var kernels = false
+    /// A fixed number of windows per run instead of a time (for counting instructions).
+    var windows: Int?
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -39,10 +41,13 @@ struct Options {
                 numpyCharsPerSecond = n
             case "--only":
                 let o = try value(flag)
-                guard o == "a" || o == "b" else { throw BenchError(description: "--only takes a or b") }
+                guard ["a", "a-float", "b"].contains(o) else { throw BenchError(description: "--only takes a, a-float or b") }
                 only = o
             case "--write-default-corpus": writeCorpus = try value(flag)
             case "--kernels": kernels = true
+            case "--windows":
+                guard let n = Int(try value(flag)), n > 0 else { throw BenchError(description: "--windows needs a positive count") }
+                windows = n
             case "--help", "-h":
                 print("usage: bench [--data FILE] [--seconds S] [--numpy CHARS_PER_SECOND] [--only a|b] | --write-default-corpus FILE")
                 exit(0)
@@ -81,7 +86,7 @@ struct Configuration {
 /// the first and last window losses (mean per character).
 func train<Scalar, O: Optimizer>(
     _ model: inout RNN<Scalar>, optimizer: inout O, text: EncodedText, batch B: Int, steps T: Int,
-    reduction: LossReduction, seconds: Double, clip: (inout RNN<Scalar>) -> Void
+    reduction: LossReduction, seconds: Double, windowLimit: Int? = nil, clip: (inout RNN<Scalar>) -> Void
 ) -> (charsPerSecond: Double, cpuCharsPerSecond: Double, firstLoss: Double, lastLoss: Double) where O.Scalar == Scalar {
     let H = model.hiddenSize
     let segment = text.ids.count / B                                  // stream b reads [b·segment, (b+1)·segment)
@@ -93,7 +98,7 @@ func train<Scalar, O: Optimizer>(
     let start = DispatchTime.now().uptimeNanoseconds
     let startCPU = threadCPUSeconds()
     var elapsed = 0.0
-    while elapsed < seconds {
+    while windowLimit.map({ windows < $0 }) ?? (elapsed < seconds) {
         if cursor + T + 1 > segment {                                 // the streams wrap: start again from zero state
             cursor = 0
             h = .zeros(B, H)
@@ -233,9 +238,11 @@ func run() throws {
                                     initialisation: .normal(standardDeviation: 0.01), using: &generator)
             var adagrad = Adagrad<Scalar>(learningRate: 0.1)
             return train(&model, optimizer: &adagrad, text: text, batch: 1, steps: 25, reduction: .sum,
-                         seconds: options.seconds) { $0.clipElementwise(to: 5) }
+                         seconds: options.seconds, windowLimit: options.windows) { $0.clipElementwise(to: 5) }
         }
-        for (name, result) in [("Float", minCharRNN(Float.self)), ("Double", minCharRNN(Double.self))] {
+        let runs = options.only == "a-float" ? [("Float", minCharRNN(Float.self))]
+            : [("Float", minCharRNN(Float.self)), ("Double", minCharRNN(Double.self))]
+        for (name, result) in runs {
             var line = "(a) min-char-rnn H=100 T=25 B=1 Adagrad 0.1, clip ±5, \(name): \(format(result.0)) chars/s (per CPU second \(format(result.1)))"
             if let numpy = options.numpyCharsPerSecond {
                 line += String(format: " = %.1f× numpy (%@ chars/s)", result.0 / numpy, format(numpy))
@@ -245,7 +252,7 @@ func run() throws {
         }
     }
 
-    if options.only != "a" {
+    if options.only == nil || options.only == "b" {
         // (b) batched: B 32, T 64, Adam 2e-3, global-norm clip 5, Float, mean loss per character.
         for (hidden, target) in [(128, 200_000.0), (512, 25_000.0)] {
             var generator = SeededGenerator(seed: 1)
@@ -253,7 +260,7 @@ func run() throws {
                                    initialisation: .xavier, using: &generator)
             var adam = Adam<Float>(learningRate: 2e-3)
             let result = train(&model, optimizer: &adam, text: text, batch: 32, steps: 64, reduction: .mean,
-                               seconds: options.seconds) { $0.clipByGlobalNorm(5) }
+                               seconds: options.seconds, windowLimit: options.windows) { $0.clipByGlobalNorm(5) }
             print("(b) batched H=\(hidden) T=64 B=32 Adam 2e-3, global-norm clip 5, Float: \(format(result.0)) chars/s"
                   + " (per CPU second \(format(result.1)); target \(format(target)))" + String(format: "; loss/char %.2f → %.2f", result.2, result.3))
         }
