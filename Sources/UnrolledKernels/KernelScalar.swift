@@ -1,9 +1,15 @@
 // The scalar types the book computes with, and the loops that touch every element.
 //
 // This module is compiled with optimisation even in a debug build (see Package.swift):
-// a reader runs chapters with plain `swift run`, and a debug-built Swift loop runs 50 to
-// 200 times slower than an optimised one. Everything here works on raw buffers, so the
-// teaching code in `Unrolled` makes one call per matrix, never one per element.
+// a reader runs chapters with plain `swift run`, and a debug-built Swift loop is many times
+// slower than an optimised one. Everything here works on raw buffers, so the teaching code
+// in `Unrolled` makes one call per matrix, never one per element.
+//
+// Measured on the project's 2-core machine (`bench --kernels`, 2^20 Floats, ns per element,
+// kernel vs the same loop written in the debug-built caller): a + b 2.0 vs 82, tanh 2.8 vs
+// 51, softmax rows 8.7 vs 127, Adagrad step 2.0 vs 133. Training min-char-rnn's
+// configuration in a debug build runs at about 57,000 characters per CPU second against
+// 190,000 in release; the batched H = 128 run at 179,000 against 340,000.
 
 #if canImport(Accelerate)
 import Accelerate
