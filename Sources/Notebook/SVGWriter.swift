@@ -8,29 +8,9 @@ struct SVGWriter {
 
     private(set) var body = ""
 
-    /// Text safe inside an XML element or a double-quoted attribute. Characters XML 1.0
-    /// forbids (control characters other than tab and newline) become U+FFFD.
+    /// Text safe inside an XML element or a double-quoted attribute (see ``Markup/escape(_:)``).
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\t", "\n": out.unicodeScalars.append(scalar)
-            case "\r": out += "&#13;"
-            default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        Markup.escape(text)
     }
 
     /// A coordinate with two decimals at most.

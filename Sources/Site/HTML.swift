@@ -1,3 +1,5 @@
+import Notebook
+
 /// Escaping for text that goes into HTML: element content and double-quoted attributes.
 ///
 /// Everything on a page that did not come from the theme or from the chapter's own
@@ -5,24 +7,11 @@
 /// through here, so a corpus containing `<script>` shows as text.
 public enum HTML {
     public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\u{0}": out += "\u{FFFD}"
-            // The typesetter's placeholder characters: as references they can never be
-            // mistaken for a placeholder in printed output.
-            case "\u{E000}": out += "&#xE000;"
-            case "\u{E001}": out += "&#xE001;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        let escaped = Markup.escape(text)
+        // The typesetter's placeholder characters: as references they can never be
+        // mistaken for a placeholder in printed output.
+        guard escaped.unicodeScalars.contains(where: { $0 == "\u{E000}" || $0 == "\u{E001}" }) else { return escaped }
+        return escaped.replacingOccurrences(of: "\u{E000}", with: "&#xE000;").replacingOccurrences(of: "\u{E001}", with: "&#xE001;")
     }
 
     /// Undoes cmark's escaping of code-span text (`&amp;`, `&lt;`, `&gt;`, `&quot;`), to
