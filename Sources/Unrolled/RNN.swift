@@ -101,6 +101,8 @@ public struct RNNForwardPass<Scalar: KernelScalar>: Sendable {
     public let targets: [Int]
     /// h_0 … h_T, each (B, H); `hs[0]` is the state the window started from.
     public let hs: [Matrix<Scalar>]
+    /// h_1 … h_T stacked in time order: (T·B, H), the rows `probabilities` came from.
+    public let hAll: Matrix<Scalar>
     /// p_1 … p_T stacked in time order: (T·B, V), row t·B + b for sequence b at step t.
     public let probabilities: Matrix<Scalar>
     /// The cross-entropy of the window, reduced as asked.
@@ -181,7 +183,7 @@ extension RNN {
         let p = softmax(logits)                                       // (T·B, V)
         let y = targets.timeMajor                                     // (T·B)
         let loss = crossEntropy(probabilities: p, targets: y, reduction: reduction)
-        return RNNForwardPass(inputs: inputs, targets: y, hs: hs, probabilities: p, loss: loss, reduction: reduction)
+        return RNNForwardPass(inputs: inputs, targets: y, hs: hs, hAll: hAll, probabilities: p, loss: loss, reduction: reduction)
     }
 
     /// Backpropagation through time over the window `pass` came from. Returns ∂L/∂θ for
@@ -194,8 +196,7 @@ extension RNN {
 
         // Output layer, all steps at once: dy = ∂L/∂y for the stacked logits.
         let dy = crossEntropyBackward(probabilities: pass.probabilities, targets: pass.targets, reduction: pass.reduction)  // (T·B, V)
-        let hAll = Matrix(stacking: Array(hs[1...]))                  // (T·B, H)
-        g.wHY.addProduct(hAll, dy, transposeA: true)                  // dW_hy = Σ_t h_tᵀ dy_t      (H, V)
+        g.wHY.addProduct(pass.hAll, dy, transposeA: true)                  // dW_hy = Σ_t h_tᵀ dy_t      (H, V)
         g.bY = dy.columnSums()                                        // db_y  = Σ_t Σ_b dy_t       (1, V)
         let dhFromOutput = dy.timesTransposed(wHY)                    // dy_t W_hyᵀ                 (T·B, H)
 
@@ -207,7 +208,7 @@ extension RNN {
             dh += dhNext                                              //   + from h_{t+1}
             let dzt = tanhBackward(output: hs[t + 1], gradient: dh)  // (1 − h_t²) ⊙ dh             (B, H)
             dz.setRows(startingAt: t * B, to: dzt)
-            dhNext = dzt.timesTransposed(wHH)                         // ∂L/∂h_{t-1} = dz_t W_hhᵀ   (B, H)
+            dhNext.addProduct(dzt, wHH, transposeB: true, overwrite: true)  // ∂L/∂h_{t-1} = dz_t W_hhᵀ (B, H)
         }
 
         // The weights are shared by all steps: their gradients sum over t, one product each.
