@@ -134,7 +134,6 @@ public struct RNNVariables: Differentiable {
 public func rnnLoss(_ v: RNNVariables, inputs: TokenBatch, targets: TokenBatch, reduction: LossReduction) -> Double {
     var h = v.hStart                                                  // (B, H)
     var loss = 0.0
-    let scale = Double(inputs.steps)                                 // mean per character = mean of per-step means / …
     var t = 0
     while t < withoutDerivative(at: inputs.steps) {
         h = tanh(v.wXH.rows(at: inputs.step(t)) + h * v.wHH + v.bH)  // (B, H)
@@ -143,7 +142,7 @@ public func rnnLoss(_ v: RNNVariables, inputs: TokenBatch, targets: TokenBatch, 
         t += 1
     }
     // A mean per step, averaged over T steps, is the mean over all T·B predictions.
-    return reduction == .mean ? loss / scale : loss
+    return reduction == .mean ? loss / Double(inputs.steps) : loss
 }
 
 /// The compiler's gradient of `rnnLoss` at (model, hStart).
