@@ -39,10 +39,13 @@ public struct TokenBatch: Equatable, Sendable {
     /// All ids in time-major order, step 0's B ids first: row t·B + b of a (T·B, ·)
     /// matrix of per-step results stacked in time order belongs to `self[b, t]`.
     public var timeMajor: [Int] {
-        var out: [Int] = []
-        out.reserveCapacity(ids.count)
-        for t in 0..<steps { out.append(contentsOf: step(t)) }
-        return out
+        if batchSize == 1 { return ids }                              // one sequence: the same order
+        return [Int](unsafeUninitializedCapacity: ids.count) { out, initialised in
+            for t in 0..<steps {
+                for b in 0..<batchSize { out[t * batchSize + b] = ids[b * steps + t] }
+            }
+            initialised = ids.count
+        }
     }
 
     /// The largest id plus one (the smallest vocabulary that holds every id).

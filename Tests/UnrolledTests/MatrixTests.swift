@@ -89,3 +89,13 @@ import Testing
         #expect((variance.squareRoot() - 3).magnitude < 0.1)
     }
 }
+
+@Suite struct TokenBatchTests {
+    @Test func timeMajorOrderAndSteps() {
+        let batch = TokenBatch([[1, 2, 3], [4, 5, 6]])                // B = 2, T = 3
+        #expect(batch[1, 0] == 4 && batch.step(2) == [3, 6])
+        #expect(batch.timeMajor == [1, 4, 2, 5, 3, 6])
+        #expect(TokenBatch([[7, 8, 9]]).timeMajor == [7, 8, 9])
+        #expect(batch.vocabularyBound == 7)
+    }
+}
