@@ -76,6 +76,55 @@ extension Matrix where Scalar: Differentiable, Scalar.TangentVector == Scalar {
         })
     }
 
+    @derivative(of: transposedTimes)
+    public func vjpTransposedTimes(_ b: Matrix) -> (value: Matrix, pullback: (Matrix) -> (Matrix, Matrix)) {
+        let c = transposedTimes(b)                                    // C = AᵀB
+        return (c, { dc in
+            let dc = c.densify(dc)
+            return (b.timesTransposed(dc), self * dc)                 // dA = B dCᵀ, dB = A dC
+        })
+    }
+
+    @derivative(of: timesTransposed)
+    public func vjpTimesTransposed(_ b: Matrix) -> (value: Matrix, pullback: (Matrix) -> (Matrix, Matrix)) {
+        let c = timesTransposed(b)                                    // C = ABᵀ
+        return (c, { dc in
+            let dc = c.densify(dc)
+            return (dc * b, dc.transposedTimes(self))                 // dA = dC B, dB = dCᵀ A
+        })
+    }
+
+    @derivative(of: transposed)
+    public func vjpTransposed() -> (value: Matrix, pullback: (Matrix) -> Matrix) {
+        let c = transposed()
+        return (c, { dc in c.densify(dc).transposed() })
+    }
+
+    @derivative(of: *)
+    public static func vjpScale(_ s: Scalar, _ a: Matrix) -> (value: Matrix, pullback: (Matrix) -> (Scalar, Matrix)) {
+        let c = s * a
+        return (c, { dc in
+            let dc = c.densify(dc)
+            return ((dc .* a).sum(), s * dc)                          // ds = Σ dC ⊙ A, dA = s dC
+        })
+    }
+
+    @derivative(of: -)
+    public static func vjpNegate(_ a: Matrix) -> (value: Matrix, pullback: (Matrix) -> Matrix) {
+        let c = -a
+        return (c, { dc in -c.densify(dc) })
+    }
+
+    @derivative(of: columnSums)
+    public func vjpColumnSums() -> (value: Matrix, pullback: (Matrix) -> Matrix) {
+        let (rows, columns) = (self.rows, self.columns)
+        return (columnSums(), { dc in
+            var da = Matrix.zeros(rows, columns)
+            if !dc.isShapelessZero { da += dc }                        // every row receives the row dC
+            return da
+        })
+    }
+
     @derivative(of: sum)
     public func vjpSum() -> (value: Scalar, pullback: (Scalar) -> Matrix) {
         let (rows, columns) = (self.rows, self.columns)
@@ -88,6 +137,40 @@ public func vjpTanh<Scalar>(_ z: Matrix<Scalar>) -> (value: Matrix<Scalar>, pull
 where Scalar: Differentiable, Scalar.TangentVector == Scalar {
     let h = tanh(z)
     return (h, { dh in tanhBackward(output: h, gradient: h.densify(dh)) })
+}
+
+@derivative(of: softmax)
+public func vjpSoftmax<Scalar>(_ z: Matrix<Scalar>) -> (value: Matrix<Scalar>, pullback: (Matrix<Scalar>) -> Matrix<Scalar>)
+where Scalar: Differentiable, Scalar.TangentVector == Scalar {
+    let p = softmax(z)
+    return (p, { dp in
+        // dz_j = p_j (dp_j − Σ_k dp_k p_k), row by row (the Jacobian diag(p) − p pᵀ, applied).
+        let dp = p.densify(dp)
+        var dz = p .* dp                                              // (R, C)
+        for i in 0..<p.rows {
+            var inner: Scalar = 0
+            for j in 0..<p.columns { inner += dz[i, j] }
+            for j in 0..<p.columns { dz[i, j] -= p[i, j] * inner }
+        }
+        return dz
+    })
+}
+
+@derivative(of: logSoftmax)
+public func vjpLogSoftmax<Scalar>(_ z: Matrix<Scalar>) -> (value: Matrix<Scalar>, pullback: (Matrix<Scalar>) -> Matrix<Scalar>)
+where Scalar: Differentiable, Scalar.TangentVector == Scalar {
+    let l = logSoftmax(z)
+    let p = softmax(z)
+    return (l, { dl in
+        // dz_j = dl_j − p_j Σ_k dl_k, row by row.
+        var dz = l.densify(dl)
+        for i in 0..<p.rows {
+            var total: Scalar = 0
+            for j in 0..<p.columns { total += dz[i, j] }
+            for j in 0..<p.columns { dz[i, j] -= p[i, j] * total }
+        }
+        return dz
+    })
 }
 
 /// Softmax followed by cross-entropy, as one differentiable function of the logits:

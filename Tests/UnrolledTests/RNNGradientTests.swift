@@ -92,3 +92,52 @@ import Testing
         #expect(file.tensors.count == 15)
     }
 }
+
+#if canImport(_Differentiation)
+import _Differentiation
+
+/// Every Matrix operation's registered derivative against central differences: for a
+/// random weighting W, the gradient of Σ W ⊙ op(A, B) with respect to both inputs.
+@Suite struct MatrixDerivativeTests {
+    func check(_ name: String, _ a: Matrix<Double>, _ b: Matrix<Double>,
+               _ f: @differentiable(reverse) (Matrix<Double>, Matrix<Double>) -> Double) {
+        let (da, db) = gradient(at: a, b, of: f)
+        for i in 0..<a.count {
+            let numeric = CentralDifference.standard.derivative { offset in
+                var v = a
+                v.scalars[i] += offset
+                return f(v, b)
+            }
+            #expect(relativeError(da.scalars[i], numeric) < 1e-8, "\(name): entry \(i) of A")
+        }
+        for i in 0..<b.count {
+            let numeric = CentralDifference.standard.derivative { offset in
+                var v = b
+                v.scalars[i] += offset
+                return f(a, v)
+            }
+            #expect(relativeError(db.scalars[i], numeric) < 1e-8, "\(name): entry \(i) of B")
+        }
+    }
+
+    @Test func everyOperation() {
+        var g = SeededGenerator(seed: 100)
+        let a = Matrix<Double>(rows: 3, columns: 4, uniformIn: -1, 1, using: &g)
+        let b = Matrix<Double>(rows: 4, columns: 3, uniformIn: -1, 1, using: &g)
+        let w = Matrix<Double>(rows: 3, columns: 3, uniformIn: -1, 1, using: &g)
+        let w4 = Matrix<Double>(rows: 3, columns: 4, uniformIn: -1, 1, using: &g)
+        check("A * B", a, b) { a, b in (w .* (a * b)).sum() }
+        check("A + B", a, b) { a, b in (w4 .* (a + b.transposed())).sum() }
+        check("A + row, columnSums", a, b) { a, b in (w4 .* (a + b.transposed().columnSums())).sum() }
+        check("A - B", a, b) { a, b in (w4 .* (a - b.transposed())).sum() }
+        check("Aᵀ B", a, b) { a, b in (w .* a.transposed().transposedTimes(b)).sum() }
+        check("A Bᵀ", a, b) { a, b in (w .* a.timesTransposed(b.transposed())).sum() }
+        check("s A, -A", a, b) { a, b in (w4 .* (b.sum() * (-a))).sum() }
+        check("tanh", a, b) { a, b in (w .* tanh(a * b)).sum() }
+        check("softmax", a, b) { a, b in (w .* softmax(a * b)).sum() }
+        check("logSoftmax", a, b) { a, b in (w .* logSoftmax(a * b)).sum() }
+        check("rows(at:)", a, b) { a, b in (w .* (a * b).rows(at: [2, 0, 2])).sum() }
+        check("softmaxCrossEntropy", a, b) { a, b in softmaxCrossEntropy(logits: a * b, targets: [1, 2, 0], reduction: .mean) }
+    }
+}
+#endif
