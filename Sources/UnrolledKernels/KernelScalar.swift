@@ -24,6 +24,7 @@ import Foundation
 /// The elementary functions and `gemm` are what each type provides (below); the kernels
 /// are written once, generically, in Kernels.swift, which also declares the conformances
 /// so that the optimiser sees both together and specialises every kernel for both types.
+/// (`SIMDScalar` lets kernels work eight entries at a time; `Codable` is implied by it.)
 public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible
 where RawSignificand: FixedWidthInteger {
     /// C ← α·op(A)·op(B) + β·C, row-major, where op(X) is X or Xᵀ.

@@ -2,7 +2,7 @@
 // on one thread. `make bench` runs it beside the numpy reference and passes numpy's figure
 // in with `--numpy`, so the ratio is printed here. See Benchmarks/README.md.
 //
-//   bench [--data FILE] [--seconds S] [--numpy CHARS_PER_SECOND] [--only a|b]
+//   bench [--data FILE] [--seconds S | --windows N] [--numpy CHARS_PER_SECOND] [--only a|a-float|b]
 //   bench --write-default-corpus FILE     (the corpus used without --data, for numpy)
 //   bench --kernels                       (element-wise kernels vs the same loops written here:
 //                                          in a debug build, what the kernels module saves)
@@ -49,7 +49,8 @@ struct Options {
                 guard let n = Int(try value(flag)), n > 0 else { throw BenchError(description: "--windows needs a positive count") }
                 windows = n
             case "--help", "-h":
-                print("usage: bench [--data FILE] [--seconds S] [--numpy CHARS_PER_SECOND] [--only a|b] | --write-default-corpus FILE")
+                print("usage: bench [--data FILE] [--seconds S | --windows N] [--numpy CHARS_PER_SECOND] [--only a|a-float|b]\n"
+                      + "       bench --write-default-corpus FILE\n       bench --kernels")
                 exit(0)
             default: throw BenchError(description: "unknown argument \(flag); try --help")
             }
