@@ -224,6 +224,10 @@ func run() throws {
     }
     let corpus = try Corpus.load(path: options.data)
     let text = EncodedText(corpus.text)
+    let needed = options.only == "b" ? 32 * 66 : (options.only == nil ? 32 * 66 : 27)
+    guard text.ids.count >= needed else {
+        throw BenchError(description: "\(corpus.source) has \(text.ids.count) characters; the benchmark needs at least \(needed) (32 streams of 65-character windows)")
+    }
     print("corpus: \(corpus.source): \(format(Double(text.ids.count))) characters, V = \(text.vocabularySize); \(options.seconds) s per run")
     print("BLAS: \(BLAS.description)")
     #if DEBUG
