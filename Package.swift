@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "Site", dependencies: ["Literate", "Notebook", "CCmark"]),
 
         // The loops that touch every element, and the BLAS products. Optimised even in a
-        // debug build, so `swift run chNN` does not crawl: measured in Benchmarks/README.md.
+        // debug build, so `swift run chNN` does not crawl (measured: Sources/UnrolledKernels/KernelScalar.swift).
         .target(
             name: "UnrolledKernels",
             dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
