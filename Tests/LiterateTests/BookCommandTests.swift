@@ -22,17 +22,8 @@ import Testing
         var description: String { "no book executable at \(path): run `swift build` before `swift test`" }
     }
 
-    func check(_ book: TemporaryBook) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try bookExecutable
-        process.arguments = ["check", "--chapters", book.chapters.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    func check(_ book: TemporaryBook) throws -> Compiler.Result {
+        try Compiler.execute(bookExecutable, ["check", "--chapters", book.chapters.path])
     }
 
     @Test func goodBookPasses() throws {

@@ -37,7 +37,8 @@ enum Compiler {
         return try execute(URL(fileURLWithPath: binary), [])
     }
 
-    private static func execute(_ executable: URL, _ arguments: [String]) throws -> Result {
+    /// Runs any program and collects its status and its standard output and error together.
+    static func execute(_ executable: URL, _ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
