@@ -86,7 +86,10 @@ let package = Package(
         ),
 
         // `make bench`: characters per second, always built in release.
-        .executableTarget(name: "bench", dependencies: ["Unrolled"]),
+        .executableTarget(
+            name: "bench",
+            dependencies: ["Unrolled", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
 
         // The command line a reader uses: list, check, tangle, ...
         .executableTarget(

@@ -1,0 +1,84 @@
+// The training loop `bench` times, and its small helpers.
+
+import Foundation
+import Unrolled
+
+/// The corpus as ids into its sorted set of distinct characters.
+struct EncodedText {
+    let ids: [Int]
+    let vocabularySize: Int
+
+    init(_ text: String) {
+        let characters = Array(text.unicodeScalars)
+        let vocabulary = Array(Set(characters)).sorted()
+        let index = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
+        ids = characters.map { index[$0]! }
+        vocabularySize = vocabulary.count
+    }
+}
+
+/// Trains `model` on `text` for `seconds` of wall time, B streams side by side, each
+/// carrying its state from one window to the next. Returns characters per second and
+/// the first and last window losses (mean per character).
+func train<Scalar, O: Optimizer>(
+    _ model: inout RNN<Scalar>, optimizer: inout O, text: EncodedText, batch B: Int, steps T: Int,
+    reduction: LossReduction, seconds: Double, windowLimit: Int? = nil, clip: (inout RNN<Scalar>) -> Void
+) -> (charsPerSecond: Double, cpuCharsPerSecond: Double, firstLoss: Double, lastLoss: Double) where O.Scalar == Scalar {
+    let H = model.hiddenSize
+    let segment = text.ids.count / B                                  // stream b reads [b·segment, (b+1)·segment)
+    precondition(segment > T + 1, "the corpus is too short for \(B) streams of windows of \(T)")
+    var cursor = 0
+    var h = Matrix<Scalar>.zeros(B, H)
+    var first = Double.nan, last = Double.nan
+    var windows = 0
+    let start = DispatchTime.now().uptimeNanoseconds
+    let startCPU = threadCPUSeconds()
+    var elapsed = 0.0
+    while windowLimit.map({ windows < $0 }) ?? (elapsed < seconds) {
+        if cursor + T + 1 > segment {                                 // the streams wrap: start again from zero state
+            cursor = 0
+            h = .zeros(B, H)
+        }
+        var inputs: [Int] = [], targets: [Int] = []
+        inputs.reserveCapacity(B * T)
+        targets.reserveCapacity(B * T)
+        for b in 0..<B {
+            let base = b * segment + cursor
+            inputs.append(contentsOf: text.ids[base..<(base + T)])
+            targets.append(contentsOf: text.ids[(base + 1)..<(base + T + 1)])
+        }
+        let pass = model.forward(.tokens(TokenBatch(batchSize: B, steps: T, ids: inputs)),
+                                 targets: TokenBatch(batchSize: B, steps: T, ids: targets), hStart: h, reduction: reduction)
+        var (gradients, _) = model.backward(pass)
+        clip(&gradients)
+        optimizer.update(&model, with: gradients)
+        h = pass.hEnd
+        cursor += T
+        windows += 1
+        let perCharacter = pass.loss * reduction.scale(count: 1) / (reduction == .sum ? Double(B * T) : 1)
+        if windows == 1 { first = perCharacter }
+        last = perCharacter
+        elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+    let characters = Double(windows * B * T)
+    return (characters / elapsed, characters / (threadCPUSeconds() - startCPU), first, last)
+}
+
+/// The CPU time this thread has used: unlike wall time, it does not count the time other
+/// programs on a busy machine take from us.
+func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+func format(_ x: Double) -> String {
+    let n = Int(x.rounded())
+    let digits = String(n)
+    var out = ""
+    for (i, c) in digits.reversed().enumerated() {
+        if i > 0 && i % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return String(out.reversed())
+}
