@@ -56,6 +56,14 @@ site-deps:
 browser-deps:
 	$(call install-debian-packages,$(BROWSER_PACKAGES))
 
+# Debian 12's OpenBLAS (0.3.21) does not recognise some newer or virtualised x86 processors
+# and falls back to its slowest, generic kernels ("Prescott"), which halves the batched
+# training figures. Programs that use it are run with $(WITH_OPENBLAS_KERNELS) in front:
+# OPENBLAS_CORETYPE as the user set it, or else the kernels the processor's flags in
+# /proc/cpuinfo allow (SkylakeX with AVX-512, Haswell with AVX2), or else nothing.
+OPENBLAS_KERNELS := $(or $(OPENBLAS_CORETYPE),$(shell grep -qsw avx512f /proc/cpuinfo && echo SkylakeX || { grep -qsw avx2 /proc/cpuinfo && echo Haswell; }))
+WITH_OPENBLAS_KERNELS := $(if $(OPENBLAS_KERNELS),OPENBLAS_CORETYPE=$(OPENBLAS_KERNELS))
+
 # `book site` itself builds and runs the chapters (release, cached by their code), so the
 # command only needs rebuilding when its own sources change: a prose edit costs no compile.
 BOOK_RELEASE := .build/release/book
@@ -63,7 +71,7 @@ $(BOOK_RELEASE): Package.swift $(shell find Sources/book Sources/Site Sources/Li
 	$(SWIFT) build -c release --product book
 
 site: deps site-deps $(BOOK_RELEASE)
-	$(BOOK_RELEASE) site
+	$(WITH_OPENBLAS_KERNELS) $(BOOK_RELEASE) site
 
 check: deps
 	$(SWIFT) run book check
@@ -76,28 +84,25 @@ test: deps python-deps site-deps browser-deps
 	$(SWIFT) run book solutions
 
 # `make bench`: characters per second of the Swift RNN (release build, one thread) and of
-# the numpy reference, in the same run, with their ratio (Benchmarks/README.md). The corpus
+# the numpy reference in both its styles (per-step, the classic min-char-rnn loop, and
+# windowed), in the same run, with the ratio to each (Benchmarks/README.md). The corpus
 # is ../shared/data/tinyshakespeare.txt when present, else the book's default corpus,
-# written out so that both programs read the same text.
-#
-# Debian 12's OpenBLAS (0.3.21) does not recognise some newer or virtualised x86 processors
-# and falls back to its slowest kernels ("Prescott"), which halves the batched figures. When
-# OPENBLAS_CORETYPE is unset, the Swift run asks for the kernels the processor's flags allow.
-# numpy brings its own, newer OpenBLAS and is run without the variable.
+# written out so that both programs read the same text. The Swift run gets
+# $(WITH_OPENBLAS_KERNELS); numpy brings its own, newer OpenBLAS and runs without the variable.
 BENCH_SECONDS ?= 5
 NUMPY_SECONDS ?= 10
 BENCH_CORPUS := $(firstword $(wildcard ../shared/data/tinyshakespeare.txt))
+NUMPY_REFERENCE = env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
+  $(PYTHON) Benchmarks/min_char_rnn_numpy.py --seconds $(NUMPY_SECONDS)
 
 bench: deps python-deps
 	$(SWIFT) build -c release --product bench
 	@corpus="$(BENCH_CORPUS)"; \
 	if [ -z "$$corpus" ]; then corpus=.build/bench-corpus.txt; .build/release/bench --write-default-corpus $$corpus || exit 1; fi; \
-	coretype="$$OPENBLAS_CORETYPE"; \
-	if [ -z "$$coretype" ] && [ -r /proc/cpuinfo ]; then \
-	  if grep -qw avx512f /proc/cpuinfo; then coretype=SkylakeX; elif grep -qw avx2 /proc/cpuinfo; then coretype=Haswell; fi; \
-	fi; \
-	echo "numpy reference ($(NUMPY_SECONDS) s):"; \
-	numpy=$$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 $(PYTHON) Benchmarks/min_char_rnn_numpy.py --data "$$corpus" --seconds $(NUMPY_SECONDS) | tee /dev/stderr | awk '/^chars_per_second/ { print $$2 }'); \
-	if [ -z "$$numpy" ]; then echo "the numpy reference did not report a speed"; exit 1; fi; \
+	echo "numpy reference, per-step style, the classic min-char-rnn loop ($(NUMPY_SECONDS) s):"; \
+	per_step=$$($(NUMPY_REFERENCE) --data "$$corpus" --style per-step | tee /dev/stderr | awk '/^chars_per_second/ { print $$2 }'); \
+	echo "numpy reference, windowed style ($(NUMPY_SECONDS) s):"; \
+	windowed=$$($(NUMPY_REFERENCE) --data "$$corpus" --style windowed | tee /dev/stderr | awk '/^chars_per_second/ { print $$2 }'); \
+	if [ -z "$$per_step" ] || [ -z "$$windowed" ]; then echo "the numpy reference did not report a speed"; exit 1; fi; \
 	echo "Swift ($(BENCH_SECONDS) s per run):"; \
-	env $${coretype:+OPENBLAS_CORETYPE=$$coretype} .build/release/bench --data "$$corpus" --seconds $(BENCH_SECONDS) --numpy "$$numpy"
+	$(WITH_OPENBLAS_KERNELS) .build/release/bench --data "$$corpus" --seconds $(BENCH_SECONDS) --numpy-per-step "$$per_step" --numpy "$$windowed"
