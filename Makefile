@@ -100,9 +100,13 @@ bench: deps python-deps
 	@corpus="$(BENCH_CORPUS)"; \
 	if [ -z "$$corpus" ]; then corpus=.build/bench-corpus.txt; .build/release/bench --write-default-corpus $$corpus || exit 1; fi; \
 	echo "numpy reference, per-step style, the classic min-char-rnn loop ($(NUMPY_SECONDS) s):"; \
-	per_step=$$($(NUMPY_REFERENCE) --data "$$corpus" --style per-step | tee /dev/stderr | awk '/^chars_per_second/ { print $$2 }'); \
+	out=$$($(NUMPY_REFERENCE) --data "$$corpus" --style per-step) || exit 1; \
+	echo "$$out" | grep -v '^chars_per_second'; \
+	per_step=$$(echo "$$out" | awk '/^chars_per_second/ { print $$2 }'); \
 	echo "numpy reference, windowed style ($(NUMPY_SECONDS) s):"; \
-	windowed=$$($(NUMPY_REFERENCE) --data "$$corpus" --style windowed | tee /dev/stderr | awk '/^chars_per_second/ { print $$2 }'); \
+	out=$$($(NUMPY_REFERENCE) --data "$$corpus" --style windowed) || exit 1; \
+	echo "$$out" | grep -v '^chars_per_second'; \
+	windowed=$$(echo "$$out" | awk '/^chars_per_second/ { print $$2 }'); \
 	if [ -z "$$per_step" ] || [ -z "$$windowed" ]; then echo "the numpy reference did not report a speed"; exit 1; fi; \
 	echo "Swift ($(BENCH_SECONDS) s per run):"; \
 	$(WITH_OPENBLAS_KERNELS) .build/release/bench --data "$$corpus" --seconds $(BENCH_SECONDS) --numpy-per-step "$$per_step" --numpy "$$windowed"
