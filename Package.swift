@@ -64,8 +64,12 @@ let package = Package(
         // What every chapter program links: cell boundaries, figures, progress lines.
         .target(name: "Notebook"),
 
+        // Running another program and collecting what it printed: for the site builder, the
+        // book command and the tests alike.
+        .target(name: "ProgramRunner"),
+
         // The website: chapters run as notebooks, woven with their outputs into HTML.
-        .target(name: "Site", dependencies: ["Literate", "Notebook", "CCmark"]),
+        .target(name: "Site", dependencies: ["Literate", "Notebook", "CCmark", "ProgramRunner"]),
 
         // The loops that touch every element, and the BLAS products. Optimised even in a
         // debug build, so `swift run chNN` does not crawl (measured: Sources/UnrolledKernels/KernelScalar.swift).
@@ -94,12 +98,12 @@ let package = Package(
         // The command line a reader uses: list, check, tangle, ...
         .executableTarget(
             name: "book",
-            dependencies: ["Literate", "Unrolled", "Notebook", "Site", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Literate", "Unrolled", "Notebook", "Site", "ProgramRunner", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .testTarget(name: "LiterateTests", dependencies: ["Literate"]),
-        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled"]),
+        .testTarget(name: "LiterateTests", dependencies: ["Literate", "ProgramRunner"]),
+        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "ProgramRunner"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
-        .testTarget(name: "SiteTests", dependencies: ["Site", "Literate"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Literate", "ProgramRunner"]),
     ] + chapterTargets
 )

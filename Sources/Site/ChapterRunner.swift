@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunner
 import Literate
 
 /// Builds chapter programs in release mode and runs them as notebooks, capturing what

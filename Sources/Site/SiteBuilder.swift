@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunner
 import Literate
 
 /// `book site`: runs the chapters as notebooks (or takes their runs from the cache),

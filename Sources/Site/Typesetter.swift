@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunner
 
 /// Math (KaTeX) and Swift highlighting (highlight.js), done at build time by one Node.js
 /// process for the whole book, from Debian's `libjs-katex` and `libjs-highlight.js`.

@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunner
 
 /// Running `swift` and the programs it builds.
 enum SwiftPM {
@@ -17,24 +18,12 @@ enum SwiftPM {
 
     /// `swift ARGUMENTS`, returning what it printed, trimmed.
     static func output(_ arguments: [String], in folder: URL) throws -> String {
-        let result = try capture(URL(fileURLWithPath: "/usr/bin/env"), ["swift"] + arguments, in: folder)
-        return result.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        try Subprocess.run("swift", arguments, directory: folder).text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Runs a built program; returns its status and what it printed on standard output.
     static func runProgram(_ program: URL, in folder: URL) throws -> (status: Int32, text: String) {
-        try capture(program, [], in: folder)
-    }
-
-    private static func capture(_ executable: URL, _ arguments: [String], in folder: URL) throws -> (status: Int32, text: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try Subprocess.run(program.path, [], directory: folder)
+        return (result.status, String(decoding: result.standardOutput, as: UTF8.self))
     }
 }

@@ -1,29 +1,11 @@
 import Foundation
+import ProgramRunner
 import Testing
 
 /// `book check` as a reader runs it: exit 0 on a good book, 1 with locations on a bad one.
 @Suite(.serialized) struct BookCommandTests {
-    /// The `book` executable built beside this test bundle.
-    var bookExecutable: URL {
-        get throws {
-            var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            // On macOS the test binary sits inside an .xctest bundle three levels down.
-            while folder.path.contains(".xctest") { folder.deleteLastPathComponent() }
-            let candidate = folder.appendingPathComponent("book")
-            guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-                throw NotBuilt(path: candidate.path)
-            }
-            return candidate
-        }
-    }
-
-    struct NotBuilt: Error, CustomStringConvertible {
-        var path: String
-        var description: String { "no book executable at \(path): run `swift build` before `swift test`" }
-    }
-
-    func check(_ book: TemporaryBook) throws -> Compiler.Result {
-        try Compiler.execute(bookExecutable, ["check", "--chapters", book.chapters.path])
+    func check(_ book: TemporaryBook) throws -> Subprocess.Result {
+        try Subprocess.run(try Subprocess.builtBeside("book").path, ["check", "--chapters", book.chapters.path])
     }
 
     @Test func goodBookPasses() throws {
@@ -31,8 +13,8 @@ import Testing
         defer { book.remove() }
         try book.addTargetFolder("ch01")
         let result = try check(book)
-        #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("2 chapters, 1 cells, 0 exercises"))
+        #expect(result.status == 0, "\(result.text)")
+        #expect(result.text.contains("2 chapters, 1 cells, 0 exercises"))
     }
 
     @Test(arguments: [
@@ -48,8 +30,8 @@ import Testing
         defer { book.remove() }
         try book.addTargetFolder("ch01")
         let result = try check(book)
-        #expect(result.status == 1, "\(name): \(result.output)")
-        #expect(result.output.contains("\(book.chapters.path)/\(expected)"), "\(name): \(result.output)")
+        #expect(result.status == 1, "\(name): \(result.text)")
+        #expect(result.text.contains("\(book.chapters.path)/\(expected)"), "\(name): \(result.text)")
     }
 
     @Test func missingAndEmptyChapterFoldersFail() throws {
@@ -57,12 +39,12 @@ import Testing
         defer { missing.remove() }
         let noFolder = try check(missing)
         #expect(noFolder.status == 1)
-        #expect(noFolder.output.contains("error: no chapters folder"))
+        #expect(noFolder.text.contains("error: no chapters folder"))
 
         let empty = try TemporaryBook([:])
         defer { empty.remove() }
         let noChapters = try check(empty)
         #expect(noChapters.status == 1)
-        #expect(noChapters.output.contains("error: the chapters folder has no chapters"))
+        #expect(noChapters.text.contains("error: the chapters folder has no chapters"))
     }
 }

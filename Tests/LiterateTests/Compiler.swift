@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunner
 
 /// Runs the Swift compiler on generated code, as the build would, so tests can see the
 /// diagnostics a reader would see.
@@ -37,18 +38,9 @@ enum Compiler {
         return try execute(URL(fileURLWithPath: binary), [])
     }
 
-    /// Runs any program and collects its status and its standard output and error together.
-    static func execute(_ executable: URL, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    private static func execute(_ executable: URL, _ arguments: [String]) throws -> Result {
+        let result = try Subprocess.run(executable.path, arguments)
+        return Result(status: result.status, output: result.text)
     }
 
     struct CompilerMissing: Error, CustomStringConvertible {

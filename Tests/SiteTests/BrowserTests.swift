@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunner
 import Testing
 @testable import Site
 

@@ -1,11 +1,13 @@
 import Foundation
+import ProgramRunner
 import Testing
 
 /// Chapters are programs a reader runs with their own flags and data: bad input must end
 /// in one line on standard error and a non-zero exit, never a crash or a screen of `nan`.
 @Suite(.serialized) struct ChapterProgramTests {
     func run(_ chapter: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Subprocess.run(try Subprocess.builtProduct(chapter), arguments)
+        let result = try Subprocess.run(try Subprocess.builtBeside(chapter).path, arguments)
+        return (result.status, result.text)
     }
 
     @Test func divergingTrainingStopsWithOneLine() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunner
 
 /// Runs Python 3 for the tests that check our work against numpy: the safetensors files
 /// and the numpy benchmark reference. Without python3 and its packages those tests are
@@ -22,6 +23,7 @@ enum Python {
     }
 
     private static func runPython(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)
+        let result = try Subprocess.run("python3", arguments)
+        return (result.status, result.text)
     }
 }

@@ -2,21 +2,28 @@ import Foundation
 
 /// Runs a program to completion, with its output collected through temporary files (so a
 /// chatty program can never fill a pipe and stall), an optional input and a time limit.
-struct Subprocess {
-    struct Result {
-        var status: Int32
-        var wasSignalled: Bool
-        var timedOut: Bool
-        var standardOutput: Data
-        var standardError: Data
-        var succeeded: Bool { status == 0 && !wasSignalled && !timedOut }
+public struct Subprocess {
+    public struct Result {
+        public var status: Int32
+        public var wasSignalled: Bool
+        public var timedOut: Bool
+        public var standardOutput: Data
+        public var standardError: Data
+        public var succeeded: Bool { status == 0 && !wasSignalled && !timedOut }
+
+        /// Standard output, then standard error, as text: what a person would have seen,
+        /// for checks that only ask whether a line was printed.
+        public var text: String {
+            String(decoding: standardOutput, as: UTF8.self) + String(decoding: standardError, as: UTF8.self)
+        }
     }
 
-    struct LaunchError: Error, CustomStringConvertible {
-        var description: String
+    public struct LaunchError: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+    /// Runs `executable` (a path, or a name looked up on the PATH) with `arguments`.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                     directory: URL? = nil, input: Data? = nil, timeout: TimeInterval? = nil) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -65,5 +72,18 @@ struct Subprocess {
             timedOut: timedOut,
             standardOutput: (try? Data(contentsOf: outURL)) ?? Data(),
             standardError: (try? Data(contentsOf: errURL)) ?? Data())
+    }
+
+    /// A program built into the same folder as the running one, as SwiftPM puts every
+    /// product of a package (`.build/debug/book` beside `.build/debug/ch01`, or beside the
+    /// test bundle, which on macOS sits inside an `.xctest` folder).
+    public static func builtBeside(_ name: String) throws -> URL {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while folder.path.contains(".xctest") { folder.deleteLastPathComponent() }
+        let candidate = folder.appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+            throw LaunchError(description: "no program \(name) at \(candidate.path): run `swift build` first")
+        }
+        return candidate
     }
 }
