@@ -1,9 +1,11 @@
 // The gradient check of a recurrent cell on a random problem: what
 // `swift run book gradcheck` prints and what the tests assert.
 
-/// The recurrent cells whose gradients can be checked. (The GRU and LSTM join later.)
+/// The recurrent cells whose gradients can be checked.
 public enum CellKind: String, CaseIterable, Sendable {
     case rnn
+    /// Chapter 10's gated cells.
+    case gru, lstm
 }
 
 /// A random, reproducible problem for checking the vanilla RNN's gradients in Double:

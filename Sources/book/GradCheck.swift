@@ -18,9 +18,11 @@ struct GradCheck: ParsableCommand {
             1e-6) and against automatic differentiation (PASS below 1e-9). Exits 1 if any fails.
 
             --export FILE writes the problem and the analytic gradients to a safetensors file: \
-            wXH (V,H), wHH (H,H), wHY (H,V), bH (1,H), bY (1,V), hStart (B,H) and loss [] in F64; \
-            inputs and targets (B,T) in I64, batch first; grad.<name> for every variable. The \
-            metadata holds the equations and the loss reduction, so PyTorch or numpy can check them.
+            the cell's parameters (rnn: wXH (V,H), wHH (H,H), bH (1,H); gru: wX (V,3H), wH (H,3H), \
+            bX, bH (1,3H); lstm: wX (V,4H), wH (H,4H), b (1,4H); all: wHY (H,V), bY (1,V)), hStart \
+            (B,H) (lstm also cStart) and loss [] in F64; inputs and targets (B,T) in I64, batch \
+            first; grad.<name> for every variable. The metadata holds the equations and the loss \
+            reduction, so PyTorch or numpy can check them.
             """
     )
 
@@ -61,24 +63,39 @@ struct GradCheck: ParsableCommand {
     }
 
     func run() throws {
+        let shape = "B = \(batch), T = \(steps), V = \(vocabulary), H = \(hidden), loss = \(reduction.rawValue) cross-entropy"
+        let report: GradientCheckReport
+        let exportable: (tensors: [SafeTensors.Tensor], metadata: [String: String])
         switch cell {
         case .rnn:
             let problem = RNNGradientCheckProblem(seed: seed, batchSize: batch, steps: steps, vocabularySize: vocabulary,
                                                   hiddenSize: hidden, reduction: reduction)
-            print("vanilla RNN, seed \(seed): B = \(batch), T = \(steps), V = \(vocabulary), H = \(hidden), loss = \(reduction.rawValue) cross-entropy, non-zero h_0")
-            let report = problem.check(maxEntriesPerVariable: entries, seed: seed)
-            print(report)
-            if let export {
-                let (tensors, metadata) = problem.exportTensors()
-                do {
-                    try SafeTensors.write(tensors, metadata: metadata, to: URL(fileURLWithPath: export))
-                } catch {
-                    printError("error: \(error.description)")
-                    throw ExitCode.failure
-                }
-                print("wrote the problem and its analytic gradients to \(export)")
-            }
-            if !report.passed { throw ExitCode.failure }
+            print("vanilla RNN, seed \(seed): \(shape), non-zero h_0")
+            report = problem.check(maxEntriesPerVariable: entries, seed: seed)
+            exportable = export == nil ? ([], [:]) : problem.exportTensors()
+        case .gru:
+            let problem = GRUGradientCheckProblem(seed: seed, batchSize: batch, steps: steps, vocabularySize: vocabulary,
+                                                  hiddenSize: hidden, reduction: reduction)
+            print("GRU, seed \(seed): \(shape), non-zero h_0")
+            report = problem.check(maxEntriesPerVariable: entries, seed: seed)
+            exportable = export == nil ? ([], [:]) : problem.exportTensors()
+        case .lstm:
+            let problem = LSTMGradientCheckProblem(seed: seed, batchSize: batch, steps: steps, vocabularySize: vocabulary,
+                                                   hiddenSize: hidden, reduction: reduction)
+            print("LSTM, seed \(seed): \(shape), non-zero h_0 and c_0")
+            report = problem.check(maxEntriesPerVariable: entries, seed: seed)
+            exportable = export == nil ? ([], [:]) : problem.exportTensors()
         }
+        print(report)
+        if let export {
+            do {
+                try SafeTensors.write(exportable.tensors, metadata: exportable.metadata, to: URL(fileURLWithPath: export))
+            } catch {
+                printError("error: \(error.description)")
+                throw ExitCode.failure
+            }
+            print("wrote the problem and its analytic gradients to \(export)")
+        }
+        if !report.passed { throw ExitCode.failure }
     }
 }
