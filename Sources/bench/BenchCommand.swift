@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Unrolled
 
@@ -38,20 +39,20 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("The UTF-8 text to train on; without it, the book's default corpus.", valueName: "file"))
     var data: String?
 
-    // `.unconditional`: a negative number is read as this option's value (and then
-    // refused with a clear message), not as an unknown flag.
-    @Option(parsing: .unconditional, help: "Wall-clock seconds per run (default 5).")
+    @Option(help: "Wall-clock seconds per run (default 5).", range: 0...3_600, excludingLower: true)
     var seconds: Double?
 
-    @Option(parsing: .unconditional, help: "A fixed number of training windows per run instead of a time (to count instructions).")
+    @Option(help: "A fixed number of training windows per run instead of a time (to count instructions).", range: 1...100_000_000)
     var windows: Int?
 
-    @Option(name: .customLong("numpy-per-step"), parsing: .unconditional,
-            help: ArgumentHelp("The numpy reference's characters per second in its per-step style (the classic min-char-rnn loop); (a) is printed as a ratio to it.", valueName: "chars-per-second"))
+    @Option(name: .customLong("numpy-per-step"),
+            help: "The numpy reference's characters per second in its per-step style (the classic min-char-rnn loop); (a) is printed as a ratio to it.",
+            range: 0...1e12, excludingLower: true)
     var numpyPerStep: Double?
 
-    @Option(name: [.customLong("numpy"), .customLong("numpy-windowed")], parsing: .unconditional,
-            help: ArgumentHelp("The numpy reference's characters per second in its windowed style (its default); (a) is printed as a ratio to it.", valueName: "chars-per-second"))
+    @Option(name: [.customLong("numpy"), .customLong("numpy-windowed")],
+            help: "The numpy reference's characters per second in its windowed style (its default); (a) is printed as a ratio to it.",
+            range: 0...1e12, excludingLower: true)
     var numpyWindowed: Double?
 
     @Option(help: ArgumentHelp("Run only part of the benchmark: a is min-char-rnn in Float and Double, a-float the same in Float only, b the batched runs.", valueName: "part"))
@@ -63,20 +64,12 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time the element-wise kernels against the same loops compiled in this program, and stop. In a debug build this shows what the kernels module saves.")
     var kernels = false
 
+    /// Parsed as every program of the book is: one leading `--` ignored, bad input one line.
+    static func main() { runCommandLine() }
+
     func validate() throws {
-        if let seconds, !(seconds > 0 && seconds.isFinite) {
-            throw ValidationError("--seconds must be a positive number of seconds, got \(seconds)")
-        }
-        if let windows, windows <= 0 {
-            throw ValidationError("--windows must be a positive count, got \(windows)")
-        }
         if seconds != nil && windows != nil {
             throw ValidationError("give --seconds or --windows, not both")
-        }
-        for (flag, value) in [("--numpy-per-step", numpyPerStep), ("--numpy", numpyWindowed)] {
-            if let value, !(value > 0 && value.isFinite) {
-                throw ValidationError("\(flag) must be numpy's characters per second, a positive number; got \(value)")
-            }
         }
         if kernels && writeDefaultCorpus != nil {
             throw ValidationError("--kernels and --write-default-corpus are separate runs; give one of them")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Site
 
@@ -28,7 +29,7 @@ struct BuildSite: ParsableCommand {
     @Option(help: "SwiftPM's build folder for the release builds of the chapters.")
     var scratchPath: String = ".build"
 
-    @Option(help: "Seconds a chapter may run before it counts as failed.")
+    @Option(help: "Seconds a chapter may run before it counts as failed.", range: 1...86_400)
     var timeout: Double = 900
 
     @Flag(help: "Render a chapter that fails to run, with its error on the page, instead of failing the build.")
