@@ -119,3 +119,12 @@ extension ParsableCommand {
         Foundation.exit(0)
     }
 }
+
+/// The command line of a chapter that takes no flags: `--help` says so, a leading `--` is
+/// ignored, anything else is one line and exit 64.
+public struct NoOptions: ParsableCommand {
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: CommandLineSupport.programName, abstract: "This chapter takes no flags: run it as it is.")
+    }
+    public init() {}
+}

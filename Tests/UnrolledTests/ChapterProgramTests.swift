@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func divergingTrainingStopsWithOneLine() throws {
-        let result = try run("ch03", ["--learning-rate", "1e30", "--epochs", "1"])
+        let result = try run("ch03", ["--learning-rate", "1e38", "--epochs", "1"])
         #expect(result.status == 1, "\(result.output)")
         let complaint = result.output.split(separator: "\n").filter { $0.contains("training diverged") }
         #expect(complaint.count == 1, "\(result.output)")
@@ -27,7 +27,6 @@ import Testing
         let cases: [([String], String)] = [
             (["--data", empty.path], "is empty"),
             (["--data", folder.appendingPathComponent("missing.txt").path], "no such file"),
-            (["--temperature", "0"], "--temperature must be a positive number"),
             (["--prime", "§¤", "--steps", "1"], "characters not in the vocabulary"),
         ]
         for (arguments, expected) in cases {
