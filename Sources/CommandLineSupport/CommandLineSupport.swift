@@ -128,3 +128,8 @@ public struct NoOptions: ParsableCommand {
     }
     public init() {}
 }
+
+/// "1 character", "2 characters": a count with its noun, for messages.
+public func counted(_ count: Int, _ singular: String, plural: String? = nil) -> String {
+    "\(count) " + (count == 1 ? singular : plural ?? singular + "s")
+}

@@ -118,7 +118,7 @@ struct Bench: ParsableCommand {
         // A stream needs one window of T inputs plus its next target: 32 × (64 + 2) for (b), 25 + 2 for (a).
         let (needed, shape) = runsB ? (32 * 66, "32 streams of 65-character windows") : (27, "one stream of 26-character windows")
         guard text.ids.count >= needed else {
-            throw BenchError(description: "\(corpus.source) has \(text.ids.count) characters; the benchmark needs at least \(needed) (\(shape))")
+            throw BenchError(description: "\(corpus.source) has \(counted(text.ids.count, "character")); the benchmark needs at least \(needed) (\(shape))")
         }
         let seconds = self.seconds ?? 5
         let length = windows.map { "\($0) windows" } ?? "\(seconds) s"
