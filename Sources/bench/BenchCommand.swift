@@ -27,8 +27,9 @@ struct Bench: ParsableCommand {
             training in Float: hidden sizes 128 and 512, batch 32, windows of 64, Adam 2e-3, \
             gradients clipped by global norm 5. Each run trains for --seconds of wall time (or \
             --windows windows) and prints characters per second, the same per second of this \
-            thread's CPU time (what an idle core would give), and the loss per character of the \
-            first and last window.
+            thread's CPU time (what an idle core would give), and the smooth loss per character at \
+            the start and the end: min-char-rnn's 0.999 moving average of each window's loss, \
+            started at ln V, the measure the numpy reference prints too.
 
             Build it with -c release: `make bench` does, times Benchmarks/min_char_rnn_numpy.py \
             in both its styles, and passes their figures in with --numpy-per-step and --numpy, \
@@ -124,6 +125,7 @@ struct Bench: ParsableCommand {
         let length = windows.map { "\($0) windows" } ?? "\(seconds) s"
         print("corpus: \(corpus.source): \(format(Double(text.ids.count))) characters, V = \(text.vocabularySize); \(length) per run")
         print("BLAS: \(BLAS.description)")
+        print("smooth loss/char: min-char-rnn's 0.999 moving average of each window's loss per character, from ln V; numpy prints the same")
         #if DEBUG
         print("warning: this is a debug build; `make bench` builds with -c release")
         #endif
@@ -151,7 +153,7 @@ struct Bench: ParsableCommand {
                 if !numpy.isEmpty {
                     line += " = " + numpy.map { String(format: "%.1f× numpy %@", result.0 / $0.1, $0.0) }.joined(separator: " · ")
                 }
-                line += " (per CPU second \(format(result.1)))" + String(format: "; loss/char %.2f → %.2f", result.2, result.3)
+                line += " (per CPU second \(format(result.1)))" + String(format: "; smooth loss/char %.3f -> %.3f", result.2, result.3)
                 print(line)
             }
         }
@@ -166,7 +168,7 @@ struct Bench: ParsableCommand {
                 let result = train(&model, optimizer: &adam, text: text, batch: 32, steps: 64, reduction: .mean,
                                    seconds: seconds, windowLimit: windows) { $0.clipByGlobalNorm(5) }
                 print("(b) batched H=\(hidden) T=64 B=32 Adam 2e-3, global-norm clip 5, Float: \(format(result.0)) chars/s"
-                      + " (per CPU second \(format(result.1)); target \(format(target)))" + String(format: "; loss/char %.2f → %.2f", result.2, result.3))
+                      + " (per CPU second \(format(result.1)); target \(format(target)))" + String(format: "; smooth loss/char %.3f -> %.3f", result.2, result.3))
             }
         }
     }
