@@ -110,8 +110,8 @@ let package = Package(
         ),
 
         .testTarget(name: "LiterateTests", dependencies: ["Literate", "ProgramRunner"]),
-        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "ProgramRunner"]),
+        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "Notebook", "ProgramRunner"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
-        .testTarget(name: "SiteTests", dependencies: ["Site", "Literate", "ProgramRunner"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Literate", "Notebook", "ProgramRunner"]),
     ] + chapterTargets
 )

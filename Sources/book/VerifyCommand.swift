@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Literate
 import Site
@@ -29,7 +30,7 @@ struct VerifyClaims: ParsableCommand {
     @Option(help: "SwiftPM's build folder for the release builds of the chapters.")
     var scratchPath: String = ".build"
 
-    @Option(help: "Seconds a chapter may run before it counts as failed.")
+    @Option(help: "Seconds a chapter may run before it counts as failed.", range: 1...86_400)
     var timeout: Double = 900
 
     static func parseSeeds(_ text: String) throws -> [UInt64] {
