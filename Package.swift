@@ -97,6 +97,10 @@ let package = Package(
             plugins: ["Tangle"]
         ),
 
+        // The safetensors format (checkpoints another framework can read) and the export of
+        // `book gradcheck`. Not part of what the chapters teach, so not in `Unrolled`.
+        .target(name: "SafeTensors", dependencies: ["Unrolled"]),
+
         // `make bench`: characters per second, always built in release.
         .executableTarget(
             name: "bench",
@@ -106,11 +110,11 @@ let package = Package(
         // The command line a reader uses: list, check, tangle, ...
         .executableTarget(
             name: "book",
-            dependencies: ["Literate", "Unrolled", "Notebook", "Site", "ProgramRunner", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Literate", "Unrolled", "SafeTensors", "Notebook", "Site", "ProgramRunner", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "LiterateTests", dependencies: ["Literate", "ProgramRunner"]),
-        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "Notebook", "ProgramRunner"]),
+        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "SafeTensors", "Notebook", "ProgramRunner"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "Literate", "Notebook", "ProgramRunner"]),
     ] + chapterTargets

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommandLineSupport
 import Foundation
+import SafeTensors
 import Unrolled
 
 extension CellKind: ExpressibleByArgument {}
