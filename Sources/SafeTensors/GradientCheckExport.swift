@@ -37,7 +37,7 @@ extension RNNGradientCheckProblem {
         tensors.append(tensor("grad.hStart", dhStart))
         let metadata = [
             "format": "unrolled-gradcheck-1",
-            "cell": CellKind.rnn.rawValue,
+            "cell": RecurrentCell.rnn.rawValue,
             "reduction": reduction.rawValue,
             "equations": "h_t = tanh(onehot(inputs[:,t]) @ wXH + h_{t-1} @ wHH + bH); logits_t = h_t @ wHY + bY; "
                 + "loss = \(reduction == .sum ? "sum" : "mean") over b,t of cross_entropy(logits_t[b], targets[b,t]); h_0 = hStart",

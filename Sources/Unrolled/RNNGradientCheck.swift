@@ -1,8 +1,9 @@
 // The gradient check of a recurrent cell on a random problem: what
 // `swift run book gradcheck` prints and what the tests assert.
 
-/// The recurrent cells whose gradients can be checked. (The GRU and LSTM join later.)
-public enum CellKind: String, CaseIterable, Sendable {
+/// The recurrent cells whose gradients `book gradcheck --cell` can check, by the name the
+/// flag takes. (Not Literate's `CellKind`, which is a kind of Markdown code cell.)
+public enum RecurrentCell: String, CaseIterable, Sendable {
     case rnn
 }
 

@@ -4,7 +4,7 @@ import Foundation
 import SafeTensors
 import Unrolled
 
-extension CellKind: ExpressibleByArgument {}
+extension RecurrentCell: ExpressibleByArgument {}
 extension LossReduction: ExpressibleByArgument {}
 
 /// `book gradcheck`: are the hand-derived gradients right? Three witnesses per variable.
@@ -26,8 +26,8 @@ struct GradCheck: ParsableCommand {
             """
     )
 
-    @Option(help: "The cell to check: \(CellKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var cell: CellKind = .rnn
+    @Option(help: "The cell to check: \(RecurrentCell.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var cell: RecurrentCell = .rnn
 
     @Option(help: "Seed of the random problem.", range: 0...UInt64.max)
     var seed: UInt64 = 1
