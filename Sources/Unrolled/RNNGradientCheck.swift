@@ -60,7 +60,7 @@ public struct RNNGradientCheckProblem {
     /// `maxEntriesPerVariable` entries for larger ones) and against autodiff.
     public func check(maxEntriesPerVariable: Int = 100, seed: UInt64 = 0) -> GradientCheckReport {
         checkGradients(variables(), maxEntriesPerVariable: maxEntriesPerVariable, seed: seed) { values in
-            loss(RNN(parameters: Array(values[0..<5])), hStart: values[5])   // the last variable is h_0
+            loss(model.replacingParameters(with: values.dropLast()), hStart: values.last!)   // the last variable is h_0
         }
     }
 }

@@ -36,3 +36,22 @@ import Testing
         #expect(!header.contains("@inline(__always)"))
     }
 }
+
+/// A model lists its parameters once, as names and key paths; names, values, the in-place
+/// loops and replacing them all follow from that one list.
+@Suite struct ParameterListTests {
+    @Test func theRNNsOneListDrivesEverything() {
+        var generator = SeededGenerator(seed: 5)
+        var model = RNN<Double>(inputSize: 3, hiddenSize: 2, outputSize: 3, using: &generator)
+        #expect(RNN<Double>.parameterNames == ["wXH", "wHH", "wHY", "bH", "bY"])
+        #expect(model.parameters == [model.wXH, model.wHH, model.wHY, model.bH, model.bY])
+        #expect(model.namedParameters.map(\.name) == RNN<Double>.parameterNames)
+        var seen: [Int] = []
+        model.forEachParameter { index, p in seen.append(index); p = Matrix(rows: p.rows, columns: p.columns, repeating: 1) }
+        #expect(seen == [0, 1, 2, 3, 4])
+        #expect(model.bY.scalars.allSatisfy { $0 == 1 })
+        let zeros = model.zerosLike()
+        let back = zeros.replacingParameters(with: model.parameters)
+        #expect(back == model)
+    }
+}
