@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SafeTensors
 @testable import Unrolled
 
 /// Chapter 10's hand-derived GRU and LSTM backward passes against central differences
