@@ -10,6 +10,13 @@ private func randomWindow(batchSize B: Int, steps T: Int, vocabularySize V: Int,
     return (inputs, targets, Matrix(rows: B, columns: H, uniformIn: -0.9, 0.9, using: &generator))
 }
 
+/// One variable to check per name, from parallel lists of values, analytic gradients and,
+/// when the compiler can differentiate, its gradients.
+private func checkVariables(names: [String], values: [Matrix<Double>], analytic: [Matrix<Double>],
+                            autodiff: [Matrix<Double>]?) -> [GradientCheckVariable] {
+    names.indices.map { GradientCheckVariable(name: names[$0], value: values[$0], analytic: analytic[$0], autodiff: autodiff?[$0]) }
+}
+
 /// A random, reproducible problem for checking the GRU's gradients in Double.
 public struct GRUGradientCheckProblem {
     public var model: GRU<Double>
@@ -41,18 +48,13 @@ public struct GRUGradientCheckProblem {
     /// available, the compiler's.
     public func variables() -> [GradientCheckVariable] {
         let (gradients, dhStart) = model.backward(model.forward(.tokens(inputs), targets: targets, hStart: hStart, reduction: reduction))
-        var autodiff: (gradients: GRU<Double>, dhStart: Matrix<Double>)?
+        var autodiff: [Matrix<Double>]?
         #if canImport(_Differentiation)
         let compiled = gruAutodiffGradients(model: model, hStart: hStart, inputs: inputs, targets: targets, reduction: reduction)
-        autodiff = (compiled.gradients, compiled.dhStart)
+        autodiff = compiled.gradients.parameters + [compiled.dhStart]
         #endif
-        var list: [GradientCheckVariable] = []
-        for (i, name) in GRU<Double>.parameterNames.enumerated() {
-            list.append(GradientCheckVariable(name: name, value: model.parameters[i], analytic: gradients.parameters[i],
-                                              autodiff: autodiff?.gradients.parameters[i]))
-        }
-        list.append(GradientCheckVariable(name: "hStart", value: hStart, analytic: dhStart, autodiff: autodiff?.dhStart))
-        return list
+        return checkVariables(names: GRU<Double>.parameterNames + ["hStart"], values: model.parameters + [hStart],
+                              analytic: gradients.parameters + [dhStart], autodiff: autodiff)
     }
 
     /// Every variable against central differences (a seeded sample of at most
@@ -97,20 +99,14 @@ public struct LSTMGradientCheckProblem {
     public func variables() -> [GradientCheckVariable] {
         let pass = model.forward(.tokens(inputs), targets: targets, hStart: hStart, cStart: cStart, reduction: reduction)
         let (gradients, dhStart, dcStart) = model.backward(pass)
-        var autodiff: (gradients: LSTM<Double>, dhStart: Matrix<Double>, dcStart: Matrix<Double>)?
+        var autodiff: [Matrix<Double>]?
         #if canImport(_Differentiation)
         let compiled = lstmAutodiffGradients(model: model, hStart: hStart, cStart: cStart, inputs: inputs, targets: targets,
                                              reduction: reduction)
-        autodiff = (compiled.gradients, compiled.dhStart, compiled.dcStart)
+        autodiff = compiled.gradients.parameters + [compiled.dhStart, compiled.dcStart]
         #endif
-        var list: [GradientCheckVariable] = []
-        for (i, name) in LSTM<Double>.parameterNames.enumerated() {
-            list.append(GradientCheckVariable(name: name, value: model.parameters[i], analytic: gradients.parameters[i],
-                                              autodiff: autodiff?.gradients.parameters[i]))
-        }
-        list.append(GradientCheckVariable(name: "hStart", value: hStart, analytic: dhStart, autodiff: autodiff?.dhStart))
-        list.append(GradientCheckVariable(name: "cStart", value: cStart, analytic: dcStart, autodiff: autodiff?.dcStart))
-        return list
+        return checkVariables(names: LSTM<Double>.parameterNames + ["hStart", "cStart"], values: model.parameters + [hStart, cStart],
+                              analytic: gradients.parameters + [dhStart, dcStart], autodiff: autodiff)
     }
 
     /// Every variable against central differences and against autodiff.

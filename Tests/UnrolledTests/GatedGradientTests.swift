@@ -1,4 +1,5 @@
 import Foundation
+import Notebook
 import Testing
 import SafeTensors
 @testable import Unrolled
@@ -44,7 +45,7 @@ import SafeTensors
         var variables = problem.variables()
         variables[2].analytic = 1.01 * variables[2].analytic                  // db
         let report = checkGradients(variables, maxEntriesPerVariable: 20) { values in
-            problem.loss(LSTM(parameters: Array(values[0..<5])), hStart: values[5], cStart: values[6])
+            problem.loss(problem.model.replacingParameters(with: values[0..<5]), hStart: values[5], cStart: values[6])
         }
         #expect(!report.passed)
         #expect(report.rows[2].numericError > 1e-3)
