@@ -32,7 +32,7 @@ public enum ExerciseCheck {
     @discardableResult
     public static func report(_ id: String, _ quantity: String, yours: [Double], expected: [Double], tolerance: Double, columns: Int? = nil) -> Bool {
         guard yours.count == expected.count else {
-            print("exercise \(id) · \(quantity): \(yours.count) numbers where \(expected.count) are expected FAIL")
+            print("exercise \(id) · \(quantity): \(yours.count) number\(yours.count == 1 ? "" : "s") where \(expected.count) \(expected.count == 1 ? "is" : "are") expected FAIL")
             print("  hint: check the shape of your result: it should hold \(expected.count) numbers")
             return false
         }

@@ -49,6 +49,7 @@ let figures: [any Figure] = [
             values: (0..<8).map { r in (0..<11).map { c in tanh(Double(r - c) / 3) } },
             columnLabels: "hello <&>\n!".map(String.init), range: -1...1),
     Histogram(title: "Norms", xLabel: "norm", caption: "Skewed.", values: (0..<1000).map { pow(Double($0) / 1000, 3) } + [.infinity], bins: 25),
+    UnrolledGraph(steps: 4),
 ]
 
 @Test(arguments: figures.indices)
@@ -177,3 +178,19 @@ func terminalRenderingFitsTheWidth(_ width: Int) {
     let text = plot.text()
     #expect(text.contains("1 ┤") && text.contains("0 ┤"))
 }
+
+@Test func smallHeatmapsWriteTheirValuesAndKeepTheirSize() throws {
+    let small = Heatmap(title: "echo", xLabel: "letter", yLabel: "unit", values: [[0.53, -0.2, 0.91, -0.77], [0.05, 0.4, -0.95, 0.3], [-0.6, 0.12, 0, 0.7]],
+                        columnLabels: ["e", "c", "h", "o"], range: -1...1)
+    let root = try #require(parseSVG(small.svg()))
+    let texts = elements(named: "text", in: root).compactMap(\.stringValue)
+    #expect(texts.contains("+0.91") && texts.contains("-0.95"))
+    let width = try #require(root.attribute(forName: "width")?.stringValue.flatMap(Double.init))
+    #expect(width < SVGWriter.width, "a 4-column grid is not stretched to the full width")
+    // A large grid keeps the standard width and labels rows at 10 px or more.
+    let large = try #require(parseSVG(Heatmap(title: "h", xLabel: "t", yLabel: "unit", values: (0..<100).map { r in (0..<30).map { Double(r - $0) } }).svg()))
+    #expect(large.attribute(forName: "width")?.stringValue == "640")
+    let sizes = elements(named: "text", in: large).compactMap { $0.attribute(forName: "font-size")?.stringValue.flatMap(Double.init) }
+    #expect(sizes.allSatisfy { $0 >= 10 })
+}
+
