@@ -73,7 +73,9 @@ public struct Heatmap: Figure {
         let plotWidth = SVGWriter.width - left - 16
         let cellWidth = written ? 60 : min(28, plotWidth / Double(max(1, columnCount)))
         let cellHeight = written ? 34 : min(22, max(3, 420 / Double(max(1, rowCount))))
-        let width = written ? max(360, left + Double(columnCount) * cellWidth + 24) : SVGWriter.width
+        // Narrow enough for a phone's column (about 340 px) when the grid allows, and
+        // wide enough for the title (15 px bold: about 8.6 px a character).
+        let width = written ? max(left + Double(columnCount) * cellWidth + 24, Double(title.count) * 8.6 + 24) : SVGWriter.width
         // Row labels are never drawn below 10 px: on a crowded axis, only every few rows.
         let labelEveryRow = max(1, Int((11 / cellHeight).rounded(.up)))
         let labelEveryColumn = max(1, Int((9 / cellWidth).rounded(.up)))

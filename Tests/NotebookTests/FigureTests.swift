@@ -16,6 +16,12 @@ func parseSVG(_ svg: String, sourceLocation: SourceLocation = #_sourceLocation) 
     }
 }
 
+/// An attribute's value, looked up by name among all of the element's attributes
+/// (corelibs Foundation's `attribute(forName:)` misses them in a namespaced document).
+func attribute(_ name: String, of element: XMLElement) -> String? {
+    element.attributes?.first { $0.name == name }?.stringValue
+}
+
 func elements(named name: String, in element: XMLElement) -> [XMLElement] {
     var found: [XMLElement] = element.name == name ? [element] : []
     for child in element.children ?? [] {
@@ -185,12 +191,13 @@ func terminalRenderingFitsTheWidth(_ width: Int) {
     let root = try #require(parseSVG(small.svg()))
     let texts = elements(named: "text", in: root).compactMap(\.stringValue)
     #expect(texts.contains("+0.91") && texts.contains("-0.95"))
-    let width = try #require(root.attribute(forName: "width")?.stringValue.flatMap(Double.init))
+    let width = try #require(attribute("width", of: root).flatMap(Double.init))
     #expect(width < SVGWriter.width, "a 4-column grid is not stretched to the full width")
     // A large grid keeps the standard width and labels rows at 10 px or more.
     let large = try #require(parseSVG(Heatmap(title: "h", xLabel: "t", yLabel: "unit", values: (0..<100).map { r in (0..<30).map { Double(r - $0) } }).svg()))
-    #expect(large.attribute(forName: "width")?.stringValue == "640")
-    let sizes = elements(named: "text", in: large).compactMap { $0.attribute(forName: "font-size")?.stringValue.flatMap(Double.init) }
+    #expect(attribute("width", of: large) == "640")
+    let sizes = elements(named: "text", in: large).compactMap { attribute("font-size", of: $0).flatMap(Double.init) }
+    #expect(!sizes.isEmpty)
     #expect(sizes.allSatisfy { $0 >= 10 })
 }
 

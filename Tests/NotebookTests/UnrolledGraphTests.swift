@@ -31,7 +31,7 @@ struct UnrolledGraphTests {
         #expect(texts.contains("h₀"))
         #expect(texts.contains { $0.hasPrefix("L = L₁") })
         // The two backward paths into h_t (one at the last step), plus the edge from L_t.
-        let orange = elements(named: "line", in: root).filter { $0.attribute(forName: "stroke")?.stringValue == UnrolledGraph.pathColor && $0.children?.isEmpty == false }
+        let orange = elements(named: "line", in: root).filter { attribute("stroke", of: $0) == UnrolledGraph.pathColor && $0.children?.isEmpty == false }
         #expect(orange.count == (graph.highlighted < steps ? 3 : 2))
     }
 
