@@ -141,9 +141,10 @@ struct Diagnosis {
         if expected.count > 1, sameNumbersElsewhere {
             return "yours holds the expected numbers in other places: a transpose, or two indices swapped"
         }
-        let matching = expected.indices.filter { Self.error(yours[$0], expected[$0]) <= tolerance }
+        // Entries right by more than luck: an expected zero matched by a zero says little.
+        let matching = telling.filter { Self.error(yours[$0], expected[$0]) <= tolerance }
         if !matching.isEmpty, let first = expected.indices.first(where: { Self.error(yours[$0], expected[$0]) > tolerance }) {
-            return "\(matching.count) of \(expected.count) entries are right, the first wrong one is \(entryName(first)): a case or a term that only some entries need is missing (a step, a boundary, the path from h_{t+1}?)"
+            return "\(matching.count) of the \(telling.count) nonzero entries are right, the first wrong one is \(entryName(first)): a case or a term that only some entries need is missing (a step, a boundary, the path from h_{t+1}?)"
         }
         let ratios = telling.map { yours[$0] / expected[$0] }
         if ratios.count > 1, ratios.allSatisfy({ $0 > 1 + Self.close }) {

@@ -181,7 +181,8 @@ public struct UnrolledGraph: Figure {
         lines += canvas.lines(color: color, ansi: Self.pathANSI)
         let marks = color ? "orange" : "═ ║"
         lines += SVGWriter.wrap("forward ─▶   backward into h\(Self.sub(t)) (\(marks)): from y\(Self.sub(t))" + (t < steps ? " and from h\(Self.sub(t + 1))" : ""), limit: width)
-        lines += SVGWriter.wrap(caption, limit: width)
+        // Without colour the paths are the double lines, not orange.
+        lines += SVGWriter.wrap(color ? caption : caption.replacingOccurrences(of: "(orange)", with: "(drawn ═ ║)"), limit: width)
         return TextFrame.finish(lines, width: width)
     }
 }

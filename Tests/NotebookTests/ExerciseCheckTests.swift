@@ -32,7 +32,10 @@ struct ExerciseCheckTests {
         #expect(hint(expected.map { $0 / (1 - tanh($0) * tanh($0)) }).contains("1 − h²"))
         // A missing contribution (another step's, another path's) makes them smaller.
         #expect(hint(expected.map { $0 * (0.5 + 0.05 * $0 * $0) }).contains("missing from a sum"))
-        #expect(hint(expected.enumerated().map { $0.offset < 3 ? $0.element : $0.element + 1 }).contains("3 of 6 entries are right, the first wrong one is entry 3"))
+        #expect(hint(expected.enumerated().map { $0.offset < 3 ? $0.element : $0.element + 1 }).contains("3 of the 6 nonzero entries are right, the first wrong one is entry 3"))
+        // Zeros matched by zeros do not count as right.
+        let sparse = Diagnosis(yours: [0, 0, 1, 2], expected: [0, 0, 3, 5], tolerance: 1e-9, columns: nil).hint ?? ""
+        #expect(!sparse.contains("entries are right"))
         #expect(hint([0.5, 1.5, -0.25, 2.0, -3.0, 0.125]).contains("transpose"))
         #expect(hint(expected.map { $0 / 0 }).contains("division by zero"))
         // Noise has no pattern, and then no hint is better than a wrong one.
