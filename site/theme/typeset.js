@@ -27,7 +27,10 @@ const hljs = require(request.highlight);
 function lineSpans(html) {
   const tag = /<span[^>]*>|<\/span>/g;
   let open = [];
-  return html.split("\n").map((line) => {
+  const lines = html.split("\n");
+  // A cell's code ends with a newline; as a block of its own it would be an empty line.
+  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+  return lines.map((line) => {
     const indent = /^[ \t]*/.exec(line)[0];
     const reopened = open.join("");
     for (const match of line.matchAll(tag)) {
