@@ -49,7 +49,7 @@ public enum ExerciseCheck {
         precondition(a.count == b.count, "comparing \(a.count) numbers with \(b.count)")
         var largest = 0.0
         for (x, y) in zip(a, b) {
-            let error = abs(x - y) / max(1e-8, abs(x) + abs(y))
+            let error = entryError(x, y)
             if error.isNaN { return .nan }
             largest = max(largest, error)
         }
@@ -69,6 +69,17 @@ public enum ExerciseCheck {
     }
 }
 
+/// |a − b| / max(10⁻⁸, |a| + |b|): 0 when two numbers agree, near 1 when they have nothing
+/// to do with each other. Scale-free, so one threshold serves large and small entries;
+/// the floor keeps two zeros (an unused entry) from dividing 0 by 0. The one measure the
+/// gradient checks (`Unrolled`) and the exercise checks use.
+public func relativeError(_ a: Double, _ b: Double) -> Double {
+    (a - b).magnitude / max(1e-8, a.magnitude + b.magnitude)
+}
+
+/// The global `relativeError`, for `ExerciseCheck`, whose own `relativeError` hides it.
+private func entryError(_ a: Double, _ b: Double) -> Double { relativeError(a, b) }
+
 /// What a failed comparison looks like: where the largest error is, and which known
 /// mistake (if any) leaves that pattern. Patterns are checked from the most specific.
 struct Diagnosis {
@@ -81,9 +92,7 @@ struct Diagnosis {
     /// tolerances, since a reader's formula may round differently from the book's.
     static let close = 1e-6
 
-    static func error(_ a: Double, _ b: Double) -> Double {
-        abs(a - b) / max(1e-8, abs(a) + abs(b))
-    }
+    static func error(_ a: Double, _ b: Double) -> Double { relativeError(a, b) }
 
     func entryName(_ i: Int) -> String {
         guard let columns, columns > 0 else { return "entry \(i) of \(expected.count)" }
@@ -172,4 +181,3 @@ struct Diagnosis {
         return zip(a, b).allSatisfy { Self.error($0, $1) <= Self.close }
     }
 }
-
