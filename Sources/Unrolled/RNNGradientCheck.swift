@@ -4,6 +4,8 @@
 /// The recurrent cells whose gradients can be checked. (The GRU and LSTM join later.)
 public enum CellKind: String, CaseIterable, Sendable {
     case rnn
+    /// Architecture 2 of chapter 8: the previous output fed back, in both forms of feedback.
+    case arch2
 }
 
 /// A random, reproducible problem for checking the vanilla RNN's gradients in Double:

@@ -79,6 +79,21 @@ struct GradCheck: ParsableCommand {
                 print("wrote the problem and its analytic gradients to \(export)")
             }
             if !report.passed { throw ExitCode.failure }
+        case .arch2:
+            if export != nil {
+                printError("error: --export writes the vanilla RNN's problem only; drop it for --cell arch2")
+                throw ExitCode.failure
+            }
+            var passed = true
+            for feedback in OutputFeedback.allCases {
+                let problem = OutputFeedbackGradientCheckProblem(seed: seed, batchSize: batch, steps: steps, vocabularySize: vocabulary,
+                                                                 hiddenSize: hidden, feedback: feedback, reduction: reduction)
+                print("Architecture 2 (output fed back), \(feedback.rawValue), seed \(seed): B = \(batch), T = \(steps), V = \(vocabulary), H = \(hidden), loss = \(reduction.rawValue) cross-entropy, o_0 a distribution")
+                let report = problem.check(maxEntriesPerVariable: entries, seed: seed)
+                print(report)
+                passed = passed && report.passed
+            }
+            if !passed { throw ExitCode.failure }
         }
     }
 }
