@@ -37,4 +37,27 @@ import Testing
             #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
         }
     }
+
+    /// Chapter 8: text with nothing left after the mapping to 27 symbols, a non-positive
+    /// unroll length or learning rate, and a diverging run each end in one line, status 1.
+    @Test func chapterEightBadInputIsOneLineAndStatusOne() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-ch08-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let noLetters = folder.appendingPathComponent("symbols.txt")
+        try Data("!!! ∑ ∂ → 🎉\n\n--- ...\n".utf8).write(to: noLetters)
+        let cases: [([String], String)] = [
+            (["--data", noLetters.path], "mapped to a–z and space it is empty"),
+            (["--unroll", "0"], "--unroll must be positive"),
+            (["--learning-rate", "0"], "--learning-rate must be a positive number"),
+            (["--learning-rate=-0.5"], "--learning-rate must be a positive number"),
+            (["--learning-rate", "1e30", "--steps", "20"], "training diverged: the loss became"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try run("ch08", arguments)
+            #expect(result.status == 1, "\(arguments): \(result.output)")
+            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("ch08: ") }
+            #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
+        }
+    }
 }
