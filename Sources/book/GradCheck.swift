@@ -17,6 +17,10 @@ struct GradCheck: ParsableCommand {
             max(1e-8, |a| + |b|) of the analytic gradient against central differences (PASS below \
             1e-6) and against automatic differentiation (PASS below 1e-9). Exits 1 if any fails.
 
+            --cell arch2 checks chapter 8's Architecture 2 (the previous output fed back) in both \
+            its forms, teacher forcing and its own output; its variables are wXH, wOH, wHY, bH, bY \
+            and oStart, the fed-back distribution the window starts from.
+
             --export FILE writes the problem and the analytic gradients to a safetensors file: \
             wXH (V,H), wHH (H,H), wHY (H,V), bH (1,H), bY (1,V), hStart (B,H) and loss [] in F64; \
             inputs and targets (B,T) in I64, batch first; grad.<name> for every variable. The \
