@@ -10,6 +10,17 @@ import Testing
         return (result.status, result.text)
     }
 
+    /// Runs `chapter` with each list of arguments and expects status 1 and exactly one line
+    /// `chNN: …` that contains the expected text.
+    func expectOneLineFailures(_ chapter: String, _ cases: [([String], String)]) throws {
+        for (arguments, expected) in cases {
+            let result = try run(chapter, arguments)
+            #expect(result.status == 1, "\(arguments): \(result.output)")
+            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("\(chapter): ") }
+            #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
+        }
+    }
+
     @Test func divergingTrainingStopsWithOneLine() throws {
         let result = try run("ch03", ["--learning-rate", "1e30", "--epochs", "1"])
         #expect(result.status == 1, "\(result.output)")
@@ -30,12 +41,7 @@ import Testing
             (["--temperature", "0"], "--temperature must be a positive number"),
             (["--prime", "§¤", "--steps", "1"], "characters not in the vocabulary"),
         ]
-        for (arguments, expected) in cases {
-            let result = try run("ch06", arguments)
-            #expect(result.status == 1, "\(arguments): \(result.output)")
-            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("ch06: ") }
-            #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
-        }
+        try expectOneLineFailures("ch06", cases)
     }
 
     /// Chapter 8: text with nothing left after the mapping to 27 symbols, a non-positive
@@ -53,11 +59,6 @@ import Testing
             (["--learning-rate=-0.5"], "--learning-rate must be a positive number"),
             (["--learning-rate", "1e30", "--steps", "20"], "training diverged: the loss became"),
         ]
-        for (arguments, expected) in cases {
-            let result = try run("ch08", arguments)
-            #expect(result.status == 1, "\(arguments): \(result.output)")
-            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("ch08: ") }
-            #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
-        }
+        try expectOneLineFailures("ch08", cases)
     }
 }
