@@ -57,7 +57,7 @@ public struct OutputFeedbackGradientCheckProblem {
     /// `maxEntriesPerVariable` entries for larger ones) and against autodiff.
     public func check(maxEntriesPerVariable: Int = 100, seed: UInt64 = 0) -> GradientCheckReport {
         checkGradients(variables(), maxEntriesPerVariable: maxEntriesPerVariable, seed: seed) { values in
-            loss(OutputFeedbackRNN(parameters: Array(values[0..<5])), oStart: values[5])   // the last variable is o_0
+            loss(model.replacingParameters(with: values.dropLast()), oStart: values.last!)   // the last variable is o_0
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Literate
 import Testing
+import Notebook
 @testable import Site
 
 @Test func chapterLinksPointAtPages() {
@@ -51,8 +52,8 @@ import Testing
 
 @Test func transcriptFailuresNameTheLastCell() {
     let transcript = Data("\u{1E}unrolled-cell 0\nok\n\u{1E}unrolled-cell 3\n".utf8)
-    #expect(ChapterRun.lastCell(in: transcript) == 3)
-    #expect(ChapterRun.lastCell(in: Data("no markers".utf8)) == -1)
+    #expect(Transcript.read(transcript).lastCell == 3)
+    #expect(Transcript.read(Data("no markers".utf8)).lastCell == -1)
 }
 
 @Test func sanitizerKeepsDrawingAndDropsTheRest() throws {
@@ -60,3 +61,15 @@ import Testing
     #expect(try SVGSanitizer.sanitize(svg) == "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><g fill=\"#fff\"><rect x=\"1\" width=\"2\"><title>a &amp; b</title></rect></g></svg>")
     #expect(throws: (any Error).self) { try SVGSanitizer.sanitize("<html/>") }
 }
+
+/// Printed output goes on the page one `.line` per line, indentation apart, so the
+/// stylesheet can wrap a long line under itself; the text is escaped.
+@Test func outputLinesAreSpansWithTheirIndentation() {
+    let html = PageRenderer.lineSpans("t=1 <x>\n    indented\n\nlast")
+    #expect(html == "<span class=\"line\"><span class=\"indent\"></span><span class=\"text\">t=1 &lt;x&gt;</span></span>"
+        + "<span class=\"line\"><span class=\"indent\">    </span><span class=\"text\">indented</span></span>"
+        + "<span class=\"line\"><span class=\"indent\"></span><span class=\"text\"></span></span>"
+        + "<span class=\"line\"><span class=\"indent\"></span><span class=\"text\">last</span></span>")
+    #expect(!html.contains("\n"), "lines are blocks: a newline between them would show as an empty line")
+}
+

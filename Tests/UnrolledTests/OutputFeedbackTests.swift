@@ -46,7 +46,7 @@ import Testing
         var variables = problem.variables()
         variables[1].analytic = 1.01 * variables[1].analytic
         let report = checkGradients(variables, maxEntriesPerVariable: 20) { values in
-            problem.loss(OutputFeedbackRNN(parameters: Array(values[0..<5])), oStart: values[5])
+            problem.loss(problem.model.replacingParameters(with: values.dropLast()), oStart: values.last!)
         }
         #expect(!report.passed)
         #expect(report.rows[1].numericError > 1e-3)
