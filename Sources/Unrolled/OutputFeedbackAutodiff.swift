@@ -15,7 +15,7 @@ public struct OutputFeedbackVariables: Differentiable {
     public var oStart: Matrix<Double>
 
     // Written out: a synthesised memberwise initialiser of a Differentiable struct has
-    // crashed this compiler (see DESIGN.md).
+    // crashed the Swift compiler.
     @differentiable(reverse)
     public init(wXH: Matrix<Double>, wOH: Matrix<Double>, wHY: Matrix<Double>, bH: Matrix<Double>, bY: Matrix<Double>, oStart: Matrix<Double>) {
         self.wXH = wXH
