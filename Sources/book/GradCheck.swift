@@ -19,6 +19,10 @@ struct GradCheck: ParsableCommand {
             max(1e-8, |a| + |b|) of the analytic gradient against central differences (PASS below \
             1e-6) and against automatic differentiation (PASS below 1e-9). Exits 1 if any fails.
 
+            --cell arch2 checks chapter 8's Architecture 2 (the previous output fed back) in both \
+            its forms, teacher forcing and its own output; its variables are wXH, wOH, wHY, bH, bY \
+            and oStart, the fed-back distribution the window starts from.
+
             --export FILE writes the problem and the analytic gradients to a safetensors file: \
             the cell's parameters (rnn: wXH (V,H), wHH (H,H), bH (1,H); gru: wX (V,3H), wH (H,3H), \
             bX, bH (1,3H); lstm: wX (V,4H), wH (H,4H), b (1,4H); all: wHY (H,V), bY (1,V)), hStart \
@@ -60,6 +64,9 @@ struct GradCheck: ParsableCommand {
         guard vocabulary * hidden <= 1 << 20, hidden * hidden <= 1 << 20, batch * unroll <= 1 << 16 else {
             throw ValidationError("the problem is too large for a gradient check; keep V·H and H·H under 2^20 and B·T under 2^16")
         }
+        if cell == .arch2, export != nil {
+            throw ValidationError("--export writes the rnn, gru and lstm problems; drop it for --cell arch2")
+        }
     }
 
     func run() throws {
@@ -85,6 +92,19 @@ struct GradCheck: ParsableCommand {
             print("LSTM, seed \(seed): \(shape), non-zero h_0 and c_0")
             report = problem.check(maxEntriesPerVariable: entries, seed: seed)
             exportable = export == nil ? ([], [:]) : problem.exportTensors()
+        case .arch2:
+            // Two problems, one per form of feedback; both must pass.
+            var passed = true
+            for feedback in OutputFeedback.allCases {
+                let problem = OutputFeedbackGradientCheckProblem(seed: seed, batchSize: batch, steps: unroll, vocabularySize: vocabulary,
+                                                                 hiddenSize: hidden, feedback: feedback, reduction: reduction)
+                print("Architecture 2 (output fed back), \(feedback.rawValue), seed \(seed): \(shape), o_0 a distribution")
+                let report = problem.check(maxEntriesPerVariable: entries, seed: seed)
+                print(report)
+                passed = passed && report.passed
+            }
+            if !passed { throw ExitCode.failure }
+            return
         }
         print(report)
         if let export {
