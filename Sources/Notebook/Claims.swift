@@ -16,6 +16,7 @@ import Foundation
 /// every failed claim is reported, and the program exits with status 1 at its end.
 public func claim(_ condition: Bool, _ statement: @autoclosure () -> String,
                   file: StaticString = #filePath, line: UInt = #line) {
+    Notebook.checkedClaims += 1
     guard !condition else { return }
     Notebook.claimFailed("\(file):\(line): claim failed: \(statement())")
 }
@@ -63,7 +64,8 @@ extension Notebook {
         print(Transcript.inputMarker(path: path))
     }
 
-    /// How many claims have failed so far in this run.
+    /// How many claims this run has checked, and how many of them failed.
+    public internal(set) nonisolated(unsafe) static var checkedClaims = 0
     public private(set) nonisolated(unsafe) static var failedClaims = 0
 
     static func claimFailed(_ line: String) {
@@ -75,6 +77,7 @@ extension Notebook {
     /// The end of a chapter's program (the tangler calls it after the last cell): exit
     /// status 1 if any claim failed, so the failure cannot go unnoticed.
     public static func finish() {
+        if isCapturing { print(Transcript.claimsCheckedMarker(checkedClaims)) }
         guard failedClaims > 0 else { return }
         FileHandle.standardError.write(Data("\(failedClaims) claim\(failedClaims == 1 ? "" : "s") failed\n".utf8))
         exit(1)

@@ -11,6 +11,7 @@ import Foundation
 /// ␞unrolled-value KEY TEXT     the run recorded TEXT (the rest of the line) as KEY
 /// ␞unrolled-input PATH         the run read the file PATH
 /// ␞unrolled-claim-failed TEXT  a claim failed; TEXT says where and what
+/// ␞unrolled-claims-checked N   at the end: the run checked N claims
 /// ```
 ///
 /// A marker may follow output that did not end its line; that output still belongs to
@@ -25,16 +26,20 @@ public enum Transcript {
         separator + "unrolled-figure \(byteCount)"
     }
 
-    static func valueMarker(key: String, value: String) -> String {
+    public static func valueMarker(key: String, value: String) -> String {
         separator + "unrolled-value \(key) " + oneLine(value)
     }
 
-    static func inputMarker(path: String) -> String {
+    public static func inputMarker(path: String) -> String {
         separator + "unrolled-input " + oneLine(path)
     }
 
-    static func claimFailureMarker(_ text: String) -> String {
+    public static func claimFailureMarker(_ text: String) -> String {
         separator + "unrolled-claim-failed " + oneLine(text)
+    }
+
+    static func claimsCheckedMarker(_ count: Int) -> String {
+        separator + "unrolled-claims-checked \(count)"
     }
 
     /// Keys of recorded values: letters, digits, `_`, `.` and `-`, as the prose writes them in `{{key}}`.
@@ -59,8 +64,11 @@ public enum Transcript {
         public var values: [String: String] = [:]
         /// Files the run read, in the order it first read them.
         public var inputs: [String] = []
-        /// The lines of the claims that failed.
+        /// The lines of the claims that failed, and the cell each failed in.
         public var failedClaims: [String] = []
+        public var failedClaimCells: [Int] = []
+        /// How many claims the run checked (reported when the program finished).
+        public var claimsChecked = 0
     }
 
     /// One thing a cell produced, in the order it produced it.
@@ -114,7 +122,12 @@ public enum Transcript {
                 continue
             case "unrolled-claim-failed"? where !rest.isEmpty:
                 contents.failedClaims.append(rest)
+                contents.failedClaimCells.append(cell)
                 append("⚠ " + rest + "\n")
+                position = afterHeader
+                continue
+            case "unrolled-claims-checked"? where words.count == 2 && Int(words[1]) != nil:
+                contents.claimsChecked = Int(words[1])!
                 position = afterHeader
                 continue
             default:
