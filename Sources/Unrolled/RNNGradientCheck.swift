@@ -1,8 +1,9 @@
 // The gradient check of a recurrent cell on a random problem: what
 // `swift run book gradcheck` prints and what the tests assert.
 
-/// The recurrent cells whose gradients can be checked. (The GRU and LSTM join later.)
-public enum CellKind: String, CaseIterable, Sendable {
+/// The recurrent cells whose gradients `book gradcheck --cell` can check, by the name the
+/// flag takes. (Not Literate's `CellKind`, which is a kind of Markdown code cell.)
+public enum RecurrentCell: String, CaseIterable, Sendable {
     case rnn
 }
 
@@ -59,7 +60,7 @@ public struct RNNGradientCheckProblem {
     /// `maxEntriesPerVariable` entries for larger ones) and against autodiff.
     public func check(maxEntriesPerVariable: Int = 100, seed: UInt64 = 0) -> GradientCheckReport {
         checkGradients(variables(), maxEntriesPerVariable: maxEntriesPerVariable, seed: seed) { values in
-            loss(RNN(parameters: Array(values[0..<5])), hStart: values[5])   // the last variable is h_0
+            loss(model.replacingParameters(with: values.dropLast()), hStart: values.last!)   // the last variable is h_0
         }
     }
 }
@@ -67,44 +68,4 @@ public struct RNNGradientCheckProblem {
 // MARK: - Export for other frameworks
 
 extension RNNGradientCheckProblem {
-    /// The problem and its analytic gradients as safetensors tensors, so another framework
-    /// (PyTorch, numpy) can recompute the loss and the gradients and compare. Layout:
-    ///
-    /// - `wXH` (V, H), `wHH` (H, H), `wHY` (H, V), `bH` (1, H), `bY` (1, V): F64, row-major,
-    ///   rows are inputs: h_t = tanh(x_t·wXH + h_{t−1}·wHH + bH), logits y_t = h_t·wHY + bY.
-    /// - `hStart` (B, H) F64: h_0, the state the window starts from.
-    /// - `inputs`, `targets` (B, T) I64: token ids, batch first; x_t is the one-hot row
-    ///   of `inputs[:, t]`, and `targets[:, t]` is the class y_t is scored against.
-    /// - `loss` [] F64: the cross-entropy, summed over all B·T predictions or their mean,
-    ///   as metadata `reduction` says.
-    /// - `grad.wXH`, `grad.wHH`, `grad.wHY`, `grad.bH`, `grad.bY`, `grad.hStart`: ∂loss/∂·
-    ///   from `RNN.backward`, each the shape of its variable.
-    ///
-    /// Metadata: `format` = "unrolled-gradcheck-1", `cell`, `reduction`, and `equations`.
-    public func exportTensors() -> (tensors: [SafeTensors.Tensor], metadata: [String: String]) {
-        let pass = model.forward(.tokens(inputs), targets: targets, hStart: hStart, reduction: reduction)
-        let (gradients, dhStart) = model.backward(pass)
-        func tensor(_ name: String, _ m: Matrix<Double>) -> SafeTensors.Tensor {
-            SafeTensors.Tensor(name: name, shape: [m.rows, m.columns], doubles: m.scalars)
-        }
-        func ids(_ name: String, _ batch: TokenBatch) -> SafeTensors.Tensor {
-            SafeTensors.Tensor(name: name, shape: [batch.batchSize, batch.steps], int64s: batch.ids.map { Int64($0) })
-        }
-        var tensors: [SafeTensors.Tensor] = []
-        for (name, value) in model.namedParameters { tensors.append(tensor(name, value)) }
-        tensors.append(tensor("hStart", hStart))
-        tensors.append(ids("inputs", inputs))
-        tensors.append(ids("targets", targets))
-        tensors.append(SafeTensors.Tensor(name: "loss", shape: [], doubles: [pass.loss]))
-        for (name, value) in gradients.namedParameters { tensors.append(tensor("grad." + name, value)) }
-        tensors.append(tensor("grad.hStart", dhStart))
-        let metadata = [
-            "format": "unrolled-gradcheck-1",
-            "cell": CellKind.rnn.rawValue,
-            "reduction": reduction.rawValue,
-            "equations": "h_t = tanh(onehot(inputs[:,t]) @ wXH + h_{t-1} @ wHH + bH); logits_t = h_t @ wHY + bY; "
-                + "loss = \(reduction == .sum ? "sum" : "mean") over b,t of cross_entropy(logits_t[b], targets[b,t]); h_0 = hStart",
-        ]
-        return (tensors, metadata)
-    }
 }
