@@ -5,6 +5,10 @@
 /// flag takes. (Not Literate's `CellKind`, which is a kind of Markdown code cell.)
 public enum RecurrentCell: String, CaseIterable, Sendable {
     case rnn
+    /// Architecture 2 of chapter 8: the previous output fed back, in both forms of feedback.
+    case arch2
+    /// Chapter 10's gated cells.
+    case gru, lstm
 }
 
 /// A random, reproducible problem for checking the vanilla RNN's gradients in Double:

@@ -129,6 +129,21 @@ extension KernelScalar {
         for i in 0..<count { r[i] = (1 - h[i] * h[i]) * dh[i] }
     }
 
+    /// r[i] = σ(a[i]) = 1 / (1 + exp(−a[i])), the gates of the GRU and the LSTM. For very
+    /// negative a, exp(−a) overflows to +∞ and r is 0, as it should be.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    public static func sigmoid(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = 1 / (1 + Self.exp(-a[i])) }
+    }
+
+    /// r[i] = s[i]·(1 − s[i]) · ds[i]: back through s = σ(a), given s rather than a.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    public static func sigmoidBackward(output s: UnsafePointer<Self>, gradient ds: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = s[i] * (1 - s[i]) * ds[i] }
+    }
+
     /// Each row of r is softmax of the same row of x, computed stably:
     /// pⱼ = exp(xⱼ − m) / Σₖ exp(xₖ − m) with m = maxₖ xₖ, so no exp overflows.
     @_specialize(where Self == Float)

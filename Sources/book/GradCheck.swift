@@ -19,10 +19,16 @@ struct GradCheck: ParsableCommand {
             max(1e-8, |a| + |b|) of the analytic gradient against central differences (PASS below \
             1e-6) and against automatic differentiation (PASS below 1e-9). Exits 1 if any fails.
 
+            --cell arch2 checks chapter 8's Architecture 2 (the previous output fed back) in both \
+            its forms, teacher forcing and its own output; its variables are wXH, wOH, wHY, bH, bY \
+            and oStart, the fed-back distribution the window starts from.
+
             --export FILE writes the problem and the analytic gradients to a safetensors file: \
-            wXH (V,H), wHH (H,H), wHY (H,V), bH (1,H), bY (1,V), hStart (B,H) and loss [] in F64; \
-            inputs and targets (B,T) in I64, batch first; grad.<name> for every variable. The \
-            metadata holds the equations and the loss reduction, so PyTorch or numpy can check them.
+            the cell's parameters (rnn: wXH (V,H), wHH (H,H), bH (1,H); gru: wX (V,3H), wH (H,3H), \
+            bX, bH (1,3H); lstm: wX (V,4H), wH (H,4H), b (1,4H); all: wHY (H,V), bY (1,V)), hStart \
+            (B,H) (lstm also cStart) and loss [] in F64; inputs and targets (B,T) in I64, batch \
+            first; grad.<name> for every variable. The metadata holds the equations and the loss \
+            reduction, so PyTorch or numpy can check them.
             """
     )
 
@@ -58,27 +64,58 @@ struct GradCheck: ParsableCommand {
         guard vocabulary * hidden <= 1 << 20, hidden * hidden <= 1 << 20, batch * unroll <= 1 << 16 else {
             throw ValidationError("the problem is too large for a gradient check; keep V·H and H·H under 2^20 and B·T under 2^16")
         }
+        if cell == .arch2, export != nil {
+            throw ValidationError("--export writes the rnn, gru and lstm problems; drop it for --cell arch2")
+        }
     }
 
     func run() throws {
+        let shape = "B = \(batch), T = \(unroll), V = \(vocabulary), H = \(hidden), loss = \(reduction.rawValue) cross-entropy"
+        let report: GradientCheckReport
+        let exportable: (tensors: [SafeTensors.Tensor], metadata: [String: String])
         switch cell {
         case .rnn:
             let problem = RNNGradientCheckProblem(seed: seed, batchSize: batch, steps: unroll, vocabularySize: vocabulary,
                                                   hiddenSize: hidden, reduction: reduction)
-            print("vanilla RNN, seed \(seed): B = \(batch), T = \(unroll), V = \(vocabulary), H = \(hidden), loss = \(reduction.rawValue) cross-entropy, non-zero h_0")
-            let report = problem.check(maxEntriesPerVariable: entries, seed: seed)
-            print(report)
-            if let export {
-                let (tensors, metadata) = problem.exportTensors()
-                do {
-                    try SafeTensors.write(tensors, metadata: metadata, to: URL(fileURLWithPath: export))
-                } catch {
-                    printError("error: \(error.description)")
-                    throw ExitCode.failure
-                }
-                print("wrote the problem and its analytic gradients to \(export)")
+            print("vanilla RNN, seed \(seed): \(shape), non-zero h_0")
+            report = problem.check(maxEntriesPerVariable: entries, seed: seed)
+            exportable = export == nil ? ([], [:]) : problem.exportTensors()
+        case .gru:
+            let problem = GRUGradientCheckProblem(seed: seed, batchSize: batch, steps: unroll, vocabularySize: vocabulary,
+                                                  hiddenSize: hidden, reduction: reduction)
+            print("GRU, seed \(seed): \(shape), non-zero h_0")
+            report = problem.check(maxEntriesPerVariable: entries, seed: seed)
+            exportable = export == nil ? ([], [:]) : problem.exportTensors()
+        case .lstm:
+            let problem = LSTMGradientCheckProblem(seed: seed, batchSize: batch, steps: unroll, vocabularySize: vocabulary,
+                                                   hiddenSize: hidden, reduction: reduction)
+            print("LSTM, seed \(seed): \(shape), non-zero h_0 and c_0")
+            report = problem.check(maxEntriesPerVariable: entries, seed: seed)
+            exportable = export == nil ? ([], [:]) : problem.exportTensors()
+        case .arch2:
+            // Two problems, one per form of feedback; both must pass.
+            var passed = true
+            for feedback in OutputFeedback.allCases {
+                let problem = OutputFeedbackGradientCheckProblem(seed: seed, batchSize: batch, steps: unroll, vocabularySize: vocabulary,
+                                                                 hiddenSize: hidden, feedback: feedback, reduction: reduction)
+                print("Architecture 2 (output fed back), \(feedback.rawValue), seed \(seed): \(shape), o_0 a distribution")
+                let report = problem.check(maxEntriesPerVariable: entries, seed: seed)
+                print(report)
+                passed = passed && report.passed
             }
-            if !report.passed { throw ExitCode.failure }
+            if !passed { throw ExitCode.failure }
+            return
         }
+        print(report)
+        if let export {
+            do {
+                try SafeTensors.write(exportable.tensors, metadata: exportable.metadata, to: URL(fileURLWithPath: export))
+            } catch {
+                printError("error: \(error.description)")
+                throw ExitCode.failure
+            }
+            print("wrote the problem and its analytic gradients to \(export)")
+        }
+        if !report.passed { throw ExitCode.failure }
     }
 }

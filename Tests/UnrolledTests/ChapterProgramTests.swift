@@ -11,6 +11,18 @@ import Testing
         return (result.status, result.text)
     }
 
+    /// Runs `chapter` with each list of arguments and expects `status` (1 for bad data, 64
+    /// for an option the command line refuses) and exactly one line `chNN: …` that contains
+    /// the expected text.
+    func expectOneLineFailures(_ chapter: String, status: Int32 = 1, _ cases: [([String], String)]) throws {
+        for (arguments, expected) in cases {
+            let result = try run(chapter, arguments)
+            #expect(result.status == status, "\(arguments): \(result.output)")
+            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("\(chapter): ") }
+            #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
+        }
+    }
+
     @Test func divergingTrainingStopsWithOneLine() throws {
         let result = try run("ch03", ["--learning-rate", "1e38", "--epochs", "1"])
         #expect(result.status == 1, "\(result.output)")
@@ -30,12 +42,27 @@ import Testing
             (["--data", folder.appendingPathComponent("missing.txt").path], "no such file"),
             (["--prime", "§¤", "--steps", "1"], "characters not in the vocabulary"),
         ]
-        for (arguments, expected) in cases {
-            let result = try run("ch06", arguments)
-            #expect(result.status == 1, "\(arguments): \(result.output)")
-            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("ch06: ") }
-            #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
-        }
+        try expectOneLineFailures("ch06", cases)
+    }
+
+    /// Chapter 8: text with nothing left after the mapping to 27 symbols and a diverging run
+    /// end in one line and status 1; a non-positive unroll length or learning rate in one
+    /// line and the command line's status, 64.
+    @Test func chapterEightBadInputIsOneLineAndStatusOne() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-ch08-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let noLetters = folder.appendingPathComponent("symbols.txt")
+        try Data("!!! ∑ ∂ → 🎉\n\n--- ...\n".utf8).write(to: noLetters)
+        try expectOneLineFailures("ch08", [
+            (["--data", noLetters.path], "mapped to a–z and space it is empty"),
+            (["--learning-rate", "1e30", "--steps", "20"], "training diverged: the loss became"),
+        ])
+        try expectOneLineFailures("ch08", status: 64, [
+            (["--unroll", "0"], "'--unroll <unroll>': must be a whole number from 1"),
+            (["--learning-rate", "0"], "'--learning-rate <learning-rate>': must be a number above 0"),
+            (["--learning-rate", "-0.5"], "'--learning-rate <learning-rate>': must be a number above 0"),
+        ])
     }
 
     /// A FIFO, /dev/stdin, /dev/zero and a folder as `--data`: each is refused at once with
