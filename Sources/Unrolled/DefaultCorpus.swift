@@ -48,8 +48,8 @@ public struct Corpus: Sendable {
     public let text: String
     /// Where it came from, for printing: a path, or a summary of the default corpus.
     public let source: String
-    /// For the default corpus, the files it concatenates (relative to the package root),
-    /// in the order they appear in `text`; for a file, that one path.
+    /// For the default corpus, the files it joins (relative to the package root), in the
+    /// order in which `text` starts each; for a file, that one path.
     public let files: [String]
 
     public init(text: String, source: String, files: [String]) {
@@ -74,9 +74,27 @@ public struct Corpus: Sendable {
 }
 
 /// The default corpus: every `chapters/*.md` and every `Sources/**/*.swift` of this
-/// package, concatenated in sorted path order. It ships with the repository, belongs to the
-/// book, and grows as the book does: prose, math in Markdown, and Swift code.
+/// package, cut at blank lines into pieces of about `pieceLength` characters, the pieces of
+/// prose and of code interleaved from the start (`interleave`), and every character the text
+/// uses fewer than `minimumCount` times written as `replacement`.
+/// It ships with the repository, belongs to the book, and grows as the book does: prose,
+/// math in Markdown, and Swift code.
+///
+/// Why interleaved, and in pieces: a character model trained for a while reads only the
+/// start of a long text, and the chapters and sources sorted by path put 300,000 characters
+/// of Swift first; whole files would still give it 50,000 characters of one kind at a time,
+/// and its samples echo whichever kind it read last.
+/// Why rare characters become one: a glyph seen a handful of times gives the network
+/// nothing to learn from, yet costs it a row and a column of weights that the optimiser
+/// still moves (chapter 6 shows what that does); one shared symbol is seen often enough.
 public enum DefaultCorpus {
+    /// The pieces files are cut into are at least this long (in characters), up to the next blank line.
+    public static let pieceLength = 3000
+    /// A character the corpus uses fewer times than this is written as `replacement`.
+    public static let minimumCount = 20
+    /// U+FFFD, Unicode's own symbol for "a character that is not represented here".
+    public static let replacement: Unicode.Scalar = "\u{FFFD}"
+
     /// The package root: found from this source file's compile-time path (`#filePath`,
     /// `Sources/Unrolled/DefaultCorpus.swift`), or else by walking up from the current
     /// directory to a folder holding `Package.swift` and `chapters/`.
@@ -103,29 +121,85 @@ public enum DefaultCorpus {
     /// This file's absolute path when it was compiled.
     private static let thisSourceFile: String = #filePath
 
-    /// The files of the default corpus under `root`, as paths relative to it, sorted.
-    public static func files(under root: URL) -> [String] {
-        let chapters = filePaths(under: root, folder: "chapters", extension: "md", recursive: false)
-        let sources = filePaths(under: root, folder: "Sources", extension: "swift", recursive: true)
-        return (chapters + sources).sorted()
+    /// The files of the default corpus under `root`, as paths relative to it: the chapters
+    /// and the Swift sources, each sorted by path.
+    public static func files(under root: URL) -> (chapters: [String], sources: [String]) {
+        (filePaths(under: root, folder: "chapters", extension: "md", recursive: false).sorted(),
+         filePaths(under: root, folder: "Sources", extension: "swift", recursive: true).sorted())
     }
 
-    /// Loads and concatenates the default corpus.
+    /// Merges two lists, keeping the order within each, so that at every point each list has
+    /// been read about as far as the other, in proportion to its total `length`: the next
+    /// item comes from the list whose items so far are the smaller share of its total
+    /// (`first` on a tie). Prose and code then alternate from the start of the corpus.
+    public static func interleave<Item>(_ first: [Item], _ second: [Item], length: (Item) -> Int) -> [Item] {
+        let total = (Double(max(1, first.reduce(0) { $0 + length($1) })),
+                     Double(max(1, second.reduce(0) { $0 + length($1) })))
+        var merged: [Item] = [], i = 0, j = 0, read = (0, 0)
+        while i < first.count || j < second.count {
+            let takeFirst = j == second.count
+                || (i < first.count && Double(read.0) / total.0 <= Double(read.1) / total.1)
+            if takeFirst {
+                merged.append(first[i]); read.0 += length(first[i]); i += 1
+            } else {
+                merged.append(second[j]); read.1 += length(second[j]); j += 1
+            }
+        }
+        return merged
+    }
+
+    /// `text` cut after blank lines ("\n\n") into pieces of at least `length` characters
+    /// (the last may be shorter); joined, they are `text`.
+    public static func pieces(of text: String, length: Int) -> [String] {
+        var pieces: [String] = [], current = String.UnicodeScalarView(), previous: Unicode.Scalar = " "
+        for symbol in text.unicodeScalars {
+            current.append(symbol)
+            if symbol == "\n" && previous == "\n" && current.count >= length {
+                pieces.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+            previous = symbol
+        }
+        if !current.isEmpty { pieces.append(String(current)) }
+        return pieces
+    }
+
+    /// `text` with every character it uses fewer than `minimumCount` times replaced by
+    /// `replacement`, and the characters replaced (in code-point order).
+    public static func replacingRareCharacters(in text: String, minimumCount: Int,
+                                               with replacement: Unicode.Scalar) -> (text: String, replaced: [Unicode.Scalar]) {
+        var counts: [Unicode.Scalar: Int] = [:]
+        for symbol in text.unicodeScalars { counts[symbol, default: 0] += 1 }
+        let rare = Set(counts.filter { $0.value < minimumCount && $0.key != replacement }.keys)
+        if rare.isEmpty { return (text, []) }
+        var scalars = String.UnicodeScalarView()
+        for symbol in text.unicodeScalars { scalars.append(rare.contains(symbol) ? replacement : symbol) }
+        return (String(scalars), rare.sorted { $0.value < $1.value })
+    }
+
+    /// Loads the default corpus: the files interleaved, rare characters replaced.
     public static func load() throws(CorpusError) -> Corpus {
         let root = try packageRoot()
         // Which files make the corpus is an input too: a new chapter changes the text.
         for folder in ["chapters", "Sources"] {
             Notebook.recordInput(path: root.appendingPathComponent(folder).path)
         }
-        let paths = files(under: root)
-        if paths.isEmpty { throw .defaultCorpusEmpty(root: root.path) }
-        var text = ""
-        for path in paths {
-            text += try readText(root.appendingPathComponent(path).path)
+        let (chapters, sources) = files(under: root)
+        var texts: [String: String] = [:]
+        for path in chapters + sources {
+            texts[path] = try readText(root.appendingPathComponent(path).path)
         }
-        if text.isEmpty { throw .defaultCorpusEmpty(root: root.path) }
-        let chapterCount = paths.filter { $0.hasPrefix("chapters/") }.count
-        let source = "the default corpus (\(chapterCount) chapters and \(paths.count - chapterCount) Swift files of this package)"
+        func cut(_ paths: [String]) -> [(path: String, text: String)] {
+            paths.flatMap { path in pieces(of: texts[path]!, length: pieceLength).map { (path, $0) } }
+        }
+        let interleaved = interleave(cut(chapters), cut(sources)) { $0.text.unicodeScalars.count }
+        let whole = interleaved.map(\.text).joined()
+        var paths: [String] = []                                  // in order of first appearance
+        for piece in interleaved where !paths.contains(piece.path) { paths.append(piece.path) }
+        if whole.isEmpty { throw .defaultCorpusEmpty(root: root.path) }
+        let (text, replaced) = replacingRareCharacters(in: whole, minimumCount: minimumCount, with: replacement)
+        let source = "the default corpus (\(chapters.count) chapters and \(sources.count) Swift files of this package, "
+            + "interleaved in pieces; the \(replaced.count) characters used fewer than \(minimumCount) times written as \(replacement))"
         return Corpus(text: text, source: source, files: paths)
     }
 

@@ -36,31 +36,7 @@ public struct SGD<Scalar: KernelScalar>: Optimizer {
     }
 }
 
-/// Adagrad (Duchi et al., 2011), as min-char-rnn writes it: each entry keeps the sum of
-/// its squared gradients, m ← m + g², and moves by θ ← θ − η·g / √(m + ε). Entries that
-/// have seen large gradients take smaller steps from then on.
-public struct Adagrad<Scalar: KernelScalar>: Optimizer {
-    public var learningRate: Scalar
-    public var epsilon: Scalar
-    /// Σ g² so far, one matrix per parameter (empty until the first step).
-    public private(set) var memory: [Matrix<Scalar>] = []
-
-    public init(learningRate: Scalar, epsilon: Scalar = 1e-8) {
-        self.learningRate = learningRate
-        self.epsilon = epsilon
-    }
-
-    public mutating func update<P: ParameterSet>(_ parameters: inout P, with gradients: P) where P.Scalar == Scalar {
-        checkShapes(parameters, gradients)
-        if memory.isEmpty { memory = zeroState(like: parameters) }
-        let (η, ε) = (learningRate, epsilon)
-        parameters.forEachParameter(pairedWith: gradients) { i, p, g in
-            g.withPointer { pg in memory[i].withMutablePointer { pm in p.withMutablePointer { pp in
-                Scalar.adagradStep(pp, gradient: pg, memory: pm, learningRate: η, epsilon: ε, count: g.count)
-            } } }
-        }
-    }
-}
+// Adagrad, min-char-rnn's optimiser, is written out in chapter 6 (a lib cell there).
 
 /// Adam (Kingma and Ba, 2015): running means of g (m) and g² (v), each corrected for
 /// starting at zero, give θ ← θ − η · m̂ / (√v̂ + ε), where m̂ = m / (1 − β₁ᵗ) and

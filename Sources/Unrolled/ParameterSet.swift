@@ -64,15 +64,7 @@ extension ParameterSet {
         parameters.reduce(0.0) { $0 + $1.sumOfSquares() }.squareRoot()
     }
 
-    /// Clamps every entry into [−limit, limit] (min-char-rnn clips its gradients at 5).
-    /// It changes the gradient's direction; `clipByGlobalNorm` does not.
-    public mutating func clipElementwise(to limit: Scalar) {
-        precondition(limit > 0, "clipping limit \(limit) must be positive")
-        forEachParameter { _, p in
-            let n = p.count
-            p.withMutablePointer { Scalar.clamp($0, limit: limit, count: n) }
-        }
-    }
+    // clipElementwise(to:), min-char-rnn's clamp, is written out in chapter 6 (a lib cell there).
 
     /// If the global norm ‖g‖ exceeds `maxNorm`, scales every matrix by maxNorm / ‖g‖, so
     /// the gradient keeps its direction and its length becomes `maxNorm` (Pascanu et al.,

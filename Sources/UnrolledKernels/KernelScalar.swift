@@ -47,6 +47,9 @@ where RawSignificand: FixedWidthInteger {
     static func add(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func subtract(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func multiply(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func divide(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func add(_ s: Self, to a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func squareRoot(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func scale(_ a: UnsafePointer<Self>, by s: Self, into r: UnsafeMutablePointer<Self>, count: Int)
     static func addScaled(_ a: UnsafePointer<Self>, by s: Self, to r: UnsafeMutablePointer<Self>, count: Int)
     static func addRowVector(_ v: UnsafePointer<Self>, to m: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
@@ -66,7 +69,6 @@ where RawSignificand: FixedWidthInteger {
     static func sumOfSquares(_ a: UnsafePointer<Self>, count: Int) -> Double
     static func clamp(_ a: UnsafeMutablePointer<Self>, limit: Self, count: Int)
     static func sgdStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, learningRate η: Self, count: Int)
-    static func adagradStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, memory m: UnsafeMutablePointer<Self>, learningRate η: Self, epsilon ε: Self, count: Int)
     static func adamStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, firstMoment m: UnsafeMutablePointer<Self>, secondMoment v: UnsafeMutablePointer<Self>, learningRate η: Self, beta1 β1: Self, beta2 β2: Self, epsilon ε: Self, correction1 c1: Self, correction2 c2: Self, count: Int)
 }
 

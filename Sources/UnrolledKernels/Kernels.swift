@@ -58,6 +58,27 @@ extension KernelScalar {
         for i in 0..<count { r[i] = a[i] * b[i] }
     }
 
+    /// r[i] = a[i] / b[i]
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    public static func divide(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = a[i] / b[i] }
+    }
+
+    /// r[i] = a[i] + s
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    public static func add(_ s: Self, to a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = a[i] + s }
+    }
+
+    /// r[i] = √a[i]
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    public static func squareRoot(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = a[i].squareRoot() }
+    }
+
     /// r[i] = s · a[i]
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
@@ -266,36 +287,13 @@ extension KernelScalar {
         for i in 0..<count { p[i] -= η * g[i] }
     }
 
-    /// m ← m + g²;  p ← p − η·g / √(m + ε)   (min-char-rnn's form of Adagrad)
-    ///
-    /// Eight entries at a time in SIMD registers: written element by element, the square
-    /// root and the division stay scalar and this step costs as much as the whole backward
-    /// pass at min-char-rnn's size.
-    @_specialize(where Self == Float)
-    @_specialize(where Self == Double)
-    public static func adagradStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, memory m: UnsafeMutablePointer<Self>, learningRate η: Self, epsilon ε: Self, count: Int) {
-        var i = 0
-        while i + 8 <= count {
-            let gi = load8(g + i)
-            let mi = load8(m + i) + gi * gi
-            store8(mi, m + i)
-            store8(load8(p + i) - η * gi / (mi + ε).squareRoot(), p + i)
-            i += 8
-        }
-        while i < count {
-            m[i] += g[i] * g[i]
-            p[i] -= η * g[i] / (m[i] + ε).squareRoot()
-            i += 1
-        }
-    }
-
     /// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  p ← p − η·m̂ / (√v̂ + ε), with the bias
     /// corrections m̂ = m / c₁, v̂ = v / c₂ passed in as c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ.
     @_specialize(where Self == Float)
     @_specialize(where Self == Double)
     public static func adamStep(_ p: UnsafeMutablePointer<Self>, gradient g: UnsafePointer<Self>, firstMoment m: UnsafeMutablePointer<Self>, secondMoment v: UnsafeMutablePointer<Self>, learningRate η: Self, beta1 β1: Self, beta2 β2: Self, epsilon ε: Self, correction1 c1: Self, correction2 c2: Self, count: Int) {
         var i = 0
-        while i + 8 <= count {  // eight at a time, as in adagradStep
+        while i + 8 <= count {  // eight at a time in SIMD registers: scalar, the square root and division cost as much as the backward pass
             let gi = load8(g + i)
             let mi = β1 * load8(m + i) + (1 - β1) * gi
             let vi = β2 * load8(v + i) + (1 - β2) * gi * gi

@@ -20,9 +20,51 @@ import Testing
         let corpus = try Corpus.load(path: nil)
         #expect(corpus.files.contains("chapters/05-batching-text.md"))
         #expect(corpus.files.contains("Sources/Unrolled/DefaultCorpus.swift"))
-        #expect(corpus.files == corpus.files.sorted())
         #expect(corpus.files.allSatisfy { $0.hasSuffix(".md") || $0.hasSuffix(".swift") })
         #expect(corpus.text.contains("public enum DefaultCorpus"))
+        // Prose first, and both kinds within the first five files: chapter 6 reads only the
+        // start. Every file is in the list once.
+        #expect(Set(corpus.files).count == corpus.files.count)
+        #expect(corpus.files.first?.hasPrefix("chapters/") == true)
+        #expect(corpus.files.prefix(5).contains { $0.hasSuffix(".swift") })
+        // Each kind keeps its own order.
+        let chapters = corpus.files.filter { $0.hasPrefix("chapters/") }
+        let sources = corpus.files.filter { $0.hasPrefix("Sources/") }
+        #expect(chapters == chapters.sorted() && sources == sources.sorted())
+    }
+
+    @Test func theDefaultCorpusWritesRareCharactersAsOne() throws {
+        let corpus = try Corpus.load(path: nil)
+        var counts: [Unicode.Scalar: Int] = [:]
+        for symbol in corpus.text.unicodeScalars { counts[symbol, default: 0] += 1 }
+        #expect(counts.allSatisfy { $0.value >= DefaultCorpus.minimumCount || $0.key == DefaultCorpus.replacement })
+        #expect(counts[DefaultCorpus.replacement, default: 0] >= DefaultCorpus.minimumCount)
+        #expect(corpus.source.contains("interleaved"))
+    }
+
+    @Test func rareCharactersAreReplacedAndListed() {
+        let (text, replaced) = DefaultCorpus.replacingRareCharacters(in: "aaab·cc·τ", minimumCount: 2, with: "?")
+        #expect(text == "aaa?·cc·?")
+        #expect(replaced == ["b", "τ"])
+        #expect(DefaultCorpus.replacingRareCharacters(in: "abc", minimumCount: 1, with: "?") == ("abc", []))
+        #expect(DefaultCorpus.replacingRareCharacters(in: "", minimumCount: 5, with: "?") == ("", []))
+    }
+
+    @Test func piecesEndAtBlankLinesAndJoinToTheText() {
+        let text = "ab\n\ncd\nef\n\n\ngh"
+        #expect(DefaultCorpus.pieces(of: text, length: 3) == ["ab\n\n", "cd\nef\n\n", "\ngh"])
+        #expect(DefaultCorpus.pieces(of: text, length: 100) == [text])
+        #expect(DefaultCorpus.pieces(of: "", length: 3) == [])
+    }
+
+    @Test func interleavingKeepsBothListsAtTheSameShare() {
+        // Lengths: prose 10 + 10, code 5 + 5 + 5 + 5. After "p1" prose is half read, so code
+        // catches up to half before "p2".
+        let length = ["p1": 10, "p2": 10, "c1": 5, "c2": 5, "c3": 5, "c4": 5]
+        let merged = DefaultCorpus.interleave(["p1", "p2"], ["c1", "c2", "c3", "c4"]) { length[$0]! }
+        #expect(merged == ["p1", "c1", "c2", "p2", "c3", "c4"])
+        #expect(DefaultCorpus.interleave([] as [String], ["c1"]) { length[$0]! } == ["c1"])
+        #expect(DefaultCorpus.interleave(["p1"], [] as [String]) { length[$0]! } == ["p1"])
     }
 
     @Test func theRootIsFoundFromTheSourceFileOrTheCurrentDirectory() throws {
@@ -41,7 +83,8 @@ import Testing
         let fromDirectory = try DefaultCorpus.packageRoot(sourceFile: "/nonexistent/Sources/Unrolled/DefaultCorpus.swift",
                                                           currentDirectory: deep.path)
         #expect(fromDirectory.standardizedFileURL.path == folder.standardizedFileURL.path)
-        #expect(DefaultCorpus.files(under: folder) == ["Sources/X/b.swift", "chapters/01-a.md"])
+        let found = DefaultCorpus.files(under: folder)
+        #expect(found.chapters == ["chapters/01-a.md"] && found.sources == ["Sources/X/b.swift"])
     }
 
     @Test func noRootIsAClearError() {
@@ -162,5 +205,58 @@ import Testing
         }
         var g3 = SeededGenerator(seed: 0)
         #expect(sample(rnn, prime: [1, 2], count: 20, strategy: .argmax, using: &g3) == expected)
+    }
+}
+
+/// Chapter 6's measures of a sample (`TextProfile`, `repeatingCycle`) and the element-wise
+/// operations its Adagrad is written with.
+@Suite struct SampleMeasureTests {
+    let profile = TextProfile("the cat sat on the mat; the end.\n")
+
+    @Test func wordsAreRunsOfTwoOrMoreLetters() {
+        #expect(TextProfile.words(in: "h_t = tanh(x) of héllo, a b") == ["tanh", "of", "héllo"])
+        #expect(TextProfile.words(in: "") == [])
+        #expect(profile.words == ["the", "cat", "sat", "on", "mat", "end"])
+    }
+
+    @Test func knownWordShareCountsEveryOccurrence() {
+        #expect(profile.knownWordShare("the dog sat") == 2.0 / 3.0)
+        #expect(profile.knownWordShare("the the xyz") == 2.0 / 3.0)
+        #expect(profile.knownWordShare("1 + 2 = x") == nil)
+    }
+
+    @Test func commonCharactersAreTheMostFrequent() {
+        // The text's most frequent characters: ' ' (7), 't' (6), 'e' (4), then 'a' and 'h'
+        // (3 each, 'a' first by code point).
+        #expect(Array(profile.charactersByFrequency.prefix(5)) == [" ", "t", "e", "a", "h"])
+        #expect(profile.commonCharacterShare("tt  ", top: 2) == 1)
+        #expect(profile.commonCharacterShare("t#", top: 2) == 0.5)
+        #expect(profile.commonCharacterShare("", top: 2) == 0)
+    }
+
+    @Test func unigramLossOfTheTextIsItsEntropy() {
+        let text = "aab"
+        let profile = TextProfile(text)
+        let entropy = -(2.0 / 3 * log(2.0 / 3) + 1.0 / 3 * log(1.0 / 3))
+        #expect(abs(profile.unigramEntropy - entropy) < 1e-12)
+        #expect(abs(profile.unigramLoss(text) - entropy) < 1e-12)
+        #expect(profile.unigramLoss("bbb") > profile.unigramLoss("aaa"))
+        #expect(profile.unigramLoss("z") > profile.unigramLoss("b"))      // unseen: rarer than the rarest
+    }
+
+    @Test func cyclesAreFoundWithTheirStart() {
+        let looping = Array("abcdefg") + Array(repeating: Array("xyz"), count: 100).flatMap { $0 }
+        let found = repeatingCycle(in: looping)
+        #expect(found?.period == 3 && found?.start == 7)
+        #expect(repeatingCycle(in: Array(repeating: 1, count: 300))! == (1, 0))
+        #expect(repeatingCycle(in: Array(0..<300)) == nil)
+        #expect(repeatingCycle(in: [1, 1, 1]) == nil)                       // shorter than the tail checked
+    }
+
+    @Test func elementwiseQuotientRootAndShift() {
+        let a = Matrix<Double>([[1, 4], [9, 16]]), b = Matrix<Double>([[2, 2], [3, 4]])
+        #expect((a ./ b).scalars == [0.5, 2, 3, 4])
+        #expect(sqrt(a).scalars == [1, 2, 3, 4])
+        #expect((a + 0.5).scalars == [1.5, 4.5, 9.5, 16.5])
     }
 }
