@@ -3,7 +3,13 @@
 
 /// The recurrent cells whose gradients can be checked. (The GRU and LSTM join later.)
 public enum CellKind: String, CaseIterable, Sendable {
+    /// The vanilla RNN with tanh (chapter 4).
     case rnn
+    /// The same RNN with ReLU, h_t = max(0, z_t) (chapter 7).
+    case relu
+
+    /// The non-linearity of the vanilla cell this names.
+    public var activation: Activation { self == .relu ? .relu : .tanh }
 }
 
 /// A random, reproducible problem for checking the vanilla RNN's gradients in Double:
@@ -15,11 +21,13 @@ public struct RNNGradientCheckProblem {
     public var targets: TokenBatch
     public var hStart: Matrix<Double>
     public var reduction: LossReduction
+    /// The cell's non-linearity: tanh, or ReLU for chapter 7's cell.
+    public var activation: Activation
 
     /// Draws everything from `seed`: weights Xavier-initialised, biases and h_0 non-zero
     /// (h_0 uniform in ±0.9, so some tanh units start far from their linear range).
     public init(seed: UInt64, batchSize B: Int = 3, steps T: Int = 8, vocabularySize V: Int = 7,
-                hiddenSize H: Int = 6, reduction: LossReduction = .mean) {
+                hiddenSize H: Int = 6, reduction: LossReduction = .mean, activation: Activation = .tanh) {
         var generator = SeededGenerator(seed: seed)
         var model = RNN<Double>(inputSize: V, hiddenSize: H, outputSize: V, initialisation: .xavier, using: &generator)
         model.bH = Matrix(rows: 1, columns: H, standardDeviation: 0.1, using: &generator)
@@ -29,21 +37,23 @@ public struct RNNGradientCheckProblem {
         targets = TokenBatch(batchSize: B, steps: T, ids: (0..<(B * T)).map { _ in generator.integer(below: V) })
         hStart = Matrix(rows: B, columns: H, uniformIn: -0.9, 0.9, using: &generator)
         self.reduction = reduction
+        self.activation = activation
     }
 
     /// The loss at the given parameters and starting state.
     public func loss(_ model: RNN<Double>, hStart: Matrix<Double>) -> Double {
-        model.forward(.tokens(inputs), targets: targets, hStart: hStart, reduction: reduction).loss
+        model.forward(.tokens(inputs), targets: targets, hStart: hStart, reduction: reduction, activation: activation).loss
     }
 
     /// The variables to check: the five parameters and h_0, each with its analytic
     /// gradient from `RNN.backward` and, when available, the compiler's.
     public func variables() -> [GradientCheckVariable] {
-        let pass = model.forward(.tokens(inputs), targets: targets, hStart: hStart, reduction: reduction)
-        let (gradients, dhStart) = model.backward(pass)
+        let pass = model.forward(.tokens(inputs), targets: targets, hStart: hStart, reduction: reduction, activation: activation)
+        let (gradients, dhStart) = model.backward(pass, activation: activation)
         var autodiff: (gradients: RNN<Double>, dhStart: Matrix<Double>)?
         #if canImport(_Differentiation)
-        let compiled = rnnAutodiffGradients(model: model, hStart: hStart, inputs: inputs, targets: targets, reduction: reduction)
+        let compiled = rnnAutodiffGradients(model: model, hStart: hStart, inputs: inputs, targets: targets, reduction: reduction,
+                                            activation: activation)
         autodiff = (compiled.gradients, compiled.dhStart)
         #endif
         var list: [GradientCheckVariable] = []
@@ -82,8 +92,8 @@ extension RNNGradientCheckProblem {
     ///
     /// Metadata: `format` = "unrolled-gradcheck-1", `cell`, `reduction`, and `equations`.
     public func exportTensors() -> (tensors: [SafeTensors.Tensor], metadata: [String: String]) {
-        let pass = model.forward(.tokens(inputs), targets: targets, hStart: hStart, reduction: reduction)
-        let (gradients, dhStart) = model.backward(pass)
+        let pass = model.forward(.tokens(inputs), targets: targets, hStart: hStart, reduction: reduction, activation: activation)
+        let (gradients, dhStart) = model.backward(pass, activation: activation)
         func tensor(_ name: String, _ m: Matrix<Double>) -> SafeTensors.Tensor {
             SafeTensors.Tensor(name: name, shape: [m.rows, m.columns], doubles: m.scalars)
         }
@@ -100,9 +110,9 @@ extension RNNGradientCheckProblem {
         tensors.append(tensor("grad.hStart", dhStart))
         let metadata = [
             "format": "unrolled-gradcheck-1",
-            "cell": CellKind.rnn.rawValue,
+            "cell": (activation == .relu ? CellKind.relu : CellKind.rnn).rawValue,
             "reduction": reduction.rawValue,
-            "equations": "h_t = tanh(onehot(inputs[:,t]) @ wXH + h_{t-1} @ wHH + bH); logits_t = h_t @ wHY + bY; "
+            "equations": "h_t = \(activation == .relu ? "relu" : "tanh")(onehot(inputs[:,t]) @ wXH + h_{t-1} @ wHH + bH); logits_t = h_t @ wHY + bY; "
                 + "loss = \(reduction == .sum ? "sum" : "mean") over b,t of cross_entropy(logits_t[b], targets[b,t]); h_0 = hStart",
         ]
         return (tensors, metadata)

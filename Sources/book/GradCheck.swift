@@ -62,10 +62,11 @@ struct GradCheck: ParsableCommand {
 
     func run() throws {
         switch cell {
-        case .rnn:
+        case .rnn, .relu:
             let problem = RNNGradientCheckProblem(seed: seed, batchSize: batch, steps: steps, vocabularySize: vocabulary,
-                                                  hiddenSize: hidden, reduction: reduction)
-            print("vanilla RNN, seed \(seed): B = \(batch), T = \(steps), V = \(vocabulary), H = \(hidden), loss = \(reduction.rawValue) cross-entropy, non-zero h_0")
+                                                  hiddenSize: hidden, reduction: reduction, activation: cell.activation)
+            let name = cell == .relu ? "vanilla RNN with ReLU (chapter 7)" : "vanilla RNN"
+            print("\(name), seed \(seed): B = \(batch), T = \(steps), V = \(vocabulary), H = \(hidden), loss = \(reduction.rawValue) cross-entropy, non-zero h_0")
             let report = problem.check(maxEntriesPerVariable: entries, seed: seed)
             print(report)
             if let export {
