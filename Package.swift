@@ -82,7 +82,8 @@ let package = Package(
         // The library the book builds: Matrix, the RNN, optimisers, plus every chapter's `lib` cells.
         .target(
             name: "Unrolled",
-            dependencies: ["UnrolledKernels"],
+            // Notebook: the corpus loader tells the site which files a run read.
+            dependencies: ["UnrolledKernels", "Notebook"],
             // Lets release-built programs (bench, chapters under `make site`) specialise the
             // generic Matrix<Scalar> code for Float instead of calling it generically.
             swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))],

@@ -39,6 +39,7 @@ public enum Tangler {
             }
             out += "\n"
         }
+        out += "Notebook.finish()  // exit status 1 if a claim about the run failed\n"
         return out
     }
 

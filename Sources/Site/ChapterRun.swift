@@ -26,6 +26,15 @@ public struct ChapterRun: Codable, Sendable, Equatable {
     public var failure: Failure?
     /// Wall-clock seconds the chapter ran.
     public var seconds: Double
+    /// The values the run recorded for the prose (`{{key}}`), by key.
+    public var values: [String: String] = [:]
+    /// Every file the run read, with its ``InputFingerprint`` then: the cached run is
+    /// good only while each is unchanged.
+    public var inputs: [String: String] = [:]
+    /// The claims about the run that failed, each as `chapters/FILE.md:LINE: claim failed: …`.
+    public var failedClaims: [String] = []
+    /// How many claims the run checked.
+    public var claimsChecked = 0
 
     public init(key: String, outputs: [Int: [Output]], failure: Failure? = nil, seconds: Double = 0) {
         self.key = key
@@ -34,10 +43,12 @@ public struct ChapterRun: Codable, Sendable, Equatable {
         self.seconds = seconds
     }
 
-    /// Files a captured transcript's outputs under their cells.
+    /// Files a captured transcript's outputs under their cells, and keeps what the run
+    /// recorded about itself.
     public init(key: String, transcript: Data, failure: Failure? = nil, seconds: Double = 0) {
+        let contents = Transcript.read(transcript)
         var outputs: [Int: [Output]] = [:]
-        for (cell, items) in Transcript.parse(transcript) {
+        for (cell, items) in contents.outputs {
             outputs[cell] = items.map { item in
                 switch item {
                 case .text(let text): .text(text)
@@ -46,6 +57,17 @@ public struct ChapterRun: Codable, Sendable, Equatable {
             }
         }
         self.init(key: key, outputs: outputs, failure: failure, seconds: seconds)
+        values = contents.values
+        inputs = Dictionary(uniqueKeysWithValues: contents.inputs.map { ($0, InputFingerprint.of($0)) })
+        failedClaims = contents.failedClaims
+        claimsChecked = contents.claimsChecked
+        // A program whose claims failed ran to its end and then exited 1: say so, in the
+        // cell of the first failed claim, rather than "stopped in the last cell".
+        if var failed = self.failure, let firstCell = contents.failedClaimCells.first {
+            failed.cell = firstCell
+            failed.reason = "\(failedClaims.count) claim\(failedClaims.count == 1 ? "" : "s") about the run failed"
+            self.failure = failed
+        }
     }
 
     /// The cell the program was in when it stopped: the last marker in the transcript.
@@ -73,10 +95,12 @@ public struct ChapterRun: Codable, Sendable, Equatable {
 /// It covers the chapter's program cells (kind and code, not their line numbers, so
 /// editing prose above a cell does not count), the library (every chapter's `lib` cells
 /// and the Swift sources of `Unrolled*` and `Notebook`), and the toolchain's version.
+/// The data a run reads cannot be known before it runs: the run lists the files it read
+/// (``ChapterRun/inputs``) and the cache checks them when it loads the run.
 public enum RunKey {
     public static func key(for chapter: Chapter, in book: Book, librarySources: [String: String], toolchain: String) -> String {
         var hash = ContentHash()
-        hash.add("format", "1")
+        hash.add("format", "2")
         hash.add("toolchain", toolchain)
         for cell in chapter.cells where cell.kind.isInProgram {
             hash.add("cell", "\(cell.kind)\n\(cell.index)\n\(cell.code)")
@@ -125,6 +149,8 @@ public struct RunCache {
     public func load(target: String, key: String) -> ChapterRun? {
         guard let data = try? Data(contentsOf: file(for: target, key: key)),
               let run = try? JSONDecoder().decode(ChapterRun.self, from: data), run.key == key else { return nil }
+        // A run is good only while every file it read is as it was.
+        for (path, fingerprint) in run.inputs where InputFingerprint.of(path) != fingerprint { return nil }
         return run
     }
 
@@ -140,5 +166,25 @@ public struct RunCache {
         where name.hasPrefix(target + "-") && name != "\(target)-\(run.key).json" {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }
+    }
+}
+
+/// What a run's input file looked like: a hash of its bytes; for a folder, of the names
+/// below it (a file added to the default corpus changes the corpus); "missing" when it
+/// is gone.
+public enum InputFingerprint {
+    public static func of(_ path: String) -> String {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { return "missing" }
+        var hash = ContentHash()
+        if isDirectory.boolValue {
+            let names = ((try? manager.subpathsOfDirectory(atPath: path)) ?? []).sorted()
+            hash.add("folder", names.joined(separator: "\n"))
+        } else {
+            guard let data = manager.contents(atPath: path) else { return "unreadable" }
+            hash.add("file", bytes: data)
+        }
+        return hash.hex
     }
 }

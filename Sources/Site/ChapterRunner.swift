@@ -15,6 +15,8 @@ public struct SwiftChapterRunner: ChapterRunning {
     public var scratchPath: String
     public var swift: String
     public var timeout: TimeInterval
+    /// Set for the chapter program on top of this process's environment (`UNROLLED_SEED`).
+    public var environment: [String: String] = [:]
     /// Called with a line to show the person waiting ("building ch03…").
     public var log: (String) -> Void
 
@@ -43,6 +45,7 @@ public struct SwiftChapterRunner: ChapterRunning {
         log("running \(target)…")
         var environment = ProcessInfo.processInfo.environment
         environment["UNROLLED_NOTEBOOK"] = "1"
+        environment.merge(self.environment) { _, given in given }
         let start = Date()
         let result = try Subprocess.run(binary, [], environment: environment, directory: packageRoot, timeout: timeout)
         let seconds = Date().timeIntervalSince(start)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A 128-bit fingerprint of some text, as 32 hex digits: two FNV-1a hashes with
 /// different offsets. It names cache entries; it is not meant to resist an adversary.
 public struct ContentHash {
@@ -12,6 +14,13 @@ public struct ContentHash {
         addBytes(label.utf8)
         addBytes(String(text.utf8.count).utf8)
         addBytes(text.utf8)
+    }
+
+    /// Adds a labelled piece of data, as ``add(_:_:)`` does for text.
+    public mutating func add(_ label: String, bytes: Data) {
+        addBytes(label.utf8)
+        addBytes(String(bytes.count).utf8)
+        addBytes(bytes)
     }
 
     private mutating func addBytes(_ bytes: some Sequence<UInt8>) {

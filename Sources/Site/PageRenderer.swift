@@ -65,7 +65,7 @@ struct PageRenderer {
     mutating func chapterPage(_ position: Int) -> String {
         let chapter = book.chapters[position]
         let run = chapter.targetName.flatMap { runs[$0] }
-        var prose = ProseRenderer(chapter: chapter, typesetter: typesetter)
+        var prose = ProseRenderer(chapter: chapter, typesetter: typesetter, values: run?.values ?? [:])
         var body = ""
         if let target = chapter.targetName {
             body += "<p class=\"run-command\">This chapter is a program: <code>swift run \(HTML.escape(target))</code></p>\n"
@@ -158,8 +158,13 @@ struct PageRenderer {
         let outputs = stopped ? "" : self.outputs(of: cell.index, in: run)
         var failure = ""
         if let failed = run?.failure, failed.cell == cell.index, !stopped {
-            failure = Self.failureBox(failed, inCell: true)
-            stopped = true
+            if run?.failedClaims.isEmpty == false {
+                // The program ran on to its end; the failed claims are in the cells' output.
+                failure = "<div class=\"run-error\" role=\"alert\"><p><strong>\(HTML.escape(failed.reason)).</strong> The prose says something this run does not show.</p></div>\n"
+            } else {
+                failure = Self.failureBox(failed, inCell: true)
+                stopped = true
+            }
         }
         switch cell.kind {
         case .run:

@@ -13,12 +13,15 @@ import Literate
 struct ProseRenderer {
     let chapter: Chapter
     let typesetter: Typesetter
+    /// The values the chapter's run recorded, for `{{key}}` in the prose.
+    let values: [String: String]
     /// The sections not yet matched to a heading, in order.
     private var pendingSections: [Section]
 
-    init(chapter: Chapter, typesetter: Typesetter) {
+    init(chapter: Chapter, typesetter: Typesetter, values: [String: String] = [:]) {
         self.chapter = chapter
         self.typesetter = typesetter
+        self.values = values
         self.pendingSections = chapter.sections
     }
 
@@ -32,6 +35,7 @@ struct ProseRenderer {
 
     mutating func render(_ prose: Prose) -> String {
         var html = Self.cmarkHTML(prose.markdown)
+        html = Self.fillValues(in: html, values: values)
         html = replaceMath(in: html, prose: prose)
         html = addAnchors(to: html)
         html = Self.pointChapterLinksAtPages(html)
@@ -61,6 +65,43 @@ struct ProseRenderer {
             return "<span class=\"math\">" + typesetter.math(source, display: false, origin: origin(of: source)) + "</span>"
         }
         return out
+    }
+
+    /// `{{key}}` → the value the run recorded; `{{key=TEXT}}` → TEXT (the site builder has
+    /// already checked that the run recorded TEXT). Code (`<code>`, `<pre>`) is left as it
+    /// is, so the book can show the syntax. A value the run did not record (a chapter
+    /// rendered with `--keep-going`) shows as a visible gap, never as stale text.
+    static func fillValues(in html: String, values: [String: String]) -> String {
+        guard html.contains("{{") else { return html }
+        var out = ""
+        var rest = Substring(html)
+        while let open = rest.range(of: "{{") {
+            // Copy code elements whole: references inside them are code.
+            if let code = ["<code", "<pre"].compactMap({ rest.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }),
+               code.lowerBound < open.lowerBound {
+                let closing = rest[code.lowerBound...].hasPrefix("<pre") ? "</pre>" : "</code>"
+                let end = rest[code.upperBound...].range(of: closing)?.upperBound ?? rest.endIndex
+                out += rest[..<end]
+                rest = rest[end...]
+                continue
+            }
+            guard let close = rest[open.upperBound...].range(of: "}}"),
+                  let reference = ValueReference.parse(inner: Substring(HTML.unescape(String(rest[open.upperBound..<close.lowerBound]))), line: 0) else {
+                out += rest[..<open.upperBound]
+                rest = rest[open.upperBound...]
+                continue
+            }
+            out += rest[..<open.lowerBound]
+            if let expected = reference.expected {
+                out += "<span class=\"run-value\" title=\"checked against this page's run\">\(HTML.escape(expected))</span>"
+            } else if let value = values[reference.key] {
+                out += "<span class=\"run-value\" title=\"from this page's run\">\(HTML.escape(value))</span>"
+            } else {
+                out += "<span class=\"run-value missing\">[\(HTML.escape(reference.key)): not recorded]</span>"
+            }
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
     }
 
     /// Replaces every `start…end` span; `body` gets the text between them.

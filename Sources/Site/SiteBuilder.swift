@@ -97,7 +97,7 @@ public struct SiteBuilder {
             report.chaptersRun.append(target)
             if let failure = run.failure {
                 report.chaptersFailed.append(target)
-                let message = Self.describe(failure, in: chapter)
+                let message = Self.describe(failure, of: run, in: chapter)
                 guard c.keepGoing else { throw BuildError(description: message) }
                 log(message + " (rendered with the error, --keep-going)")
             } else {
@@ -106,6 +106,18 @@ public struct SiteBuilder {
             }
             runs[target] = run
         }
+
+        // The prose's values must be the runs' values: `{{key}}` recorded, `{{key=TEXT}}` equal.
+        for chapter in book.chapters {
+            let run = chapter.targetName.flatMap { runs[$0] }
+            if run?.failure != nil { continue }  // already reported; its page shows what is missing
+            let problems = chapter.valueProblems(recorded: run?.values ?? [:])
+            guard !problems.isEmpty else { continue }
+            let message = problems.joined(separator: "\n")
+            guard c.keepGoing else { throw BuildError(description: message) }
+            log(message + " (rendered as it is, --keep-going)")
+        }
+
         report.figures = runs.values.flatMap { $0.outputs.values.flatMap { $0 } }.filter {
             if case .figure = $0 { true } else { false }
         }.count
@@ -135,7 +147,8 @@ public struct SiteBuilder {
         return report
     }
 
-    static func describe(_ failure: ChapterRun.Failure, in chapter: Chapter) -> String {
+    public static func describe(_ failure: ChapterRun.Failure, of run: ChapterRun, in chapter: Chapter) -> String {
+        if !run.failedClaims.isEmpty { return run.failedClaims.joined(separator: "\n") }
         let cell = chapter.cells.first { $0.index == failure.cell }
         let place = cell.map { "\(chapter.path):\($0.fenceLine): error: cell \($0.index) of \(chapter.targetName ?? chapter.path)" } ?? "\(chapter.path): error: \(chapter.targetName ?? "the chapter")"
         var message = "\(place) failed: \(failure.reason)"

@@ -2,6 +2,7 @@
 // by default, or any UTF-8 file given with `--data`.
 
 import Foundation
+import Notebook
 
 /// Why a corpus could not be loaded. Each case reads as one line for standard error.
 public enum CorpusError: Error, Equatable, CustomStringConvertible {
@@ -108,6 +109,10 @@ public enum DefaultCorpus {
     /// Loads and concatenates the default corpus.
     public static func load() throws(CorpusError) -> Corpus {
         let root = try packageRoot()
+        // Which files make the corpus is an input too: a new chapter changes the text.
+        for folder in ["chapters", "Sources"] {
+            Notebook.recordInput(path: root.appendingPathComponent(folder).path)
+        }
         let paths = files(under: root)
         if paths.isEmpty { throw .defaultCorpusEmpty(root: root.path) }
         var text = ""
@@ -160,5 +165,6 @@ private func readText(_ path: String) throws(CorpusError) -> String {
         throw .unreadable(path, reason: (error as NSError).localizedDescription)
     }
     guard let text = String(validating: data, as: UTF8.self) else { throw .notUTF8(path) }
+    Notebook.recordInput(path: URL(fileURLWithPath: path).standardizedFileURL.path)
     return text
 }

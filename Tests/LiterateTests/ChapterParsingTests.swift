@@ -183,3 +183,22 @@ import Testing
         #expect(found.map { $0.split(separator: ":")[1] } == ["3", "6", "9"])
     }
 }
+
+@Test func valueReferencesAreFoundInProseOnly() throws {
+    let markdown = """
+        The loss is {{loss}} and T = {{T=4}}; braces {{ like this }} are text.
+        Code spans are code: `{{notA}}` and ``{{notB}}``.
+
+        ```sh
+        echo {{notC}}
+        ```
+
+        After the fence, {{after.fence-1_x}}.
+        """
+    let references = ValueReference.scan(markdown, firstLine: 10)
+    #expect(references == [
+        ValueReference(key: "loss", expected: nil, line: 10),
+        ValueReference(key: "T", expected: "4", line: 10),
+        ValueReference(key: "after.fence-1_x", expected: nil, line: 17),
+    ])
+}

@@ -6,7 +6,7 @@ import Testing
 /// line of the Markdown file, not a line of generated Swift.
 @Suite(.serialized) struct SourceLocationTests {
     /// Stands in for the Notebook module, so a tangled program compiles on its own.
-    let notebookStub = "enum Notebook { static func beginCell(_ index: Int, line: Int) { print(\"[cell \\(index)]\") } }\n"
+    let notebookStub = "enum Notebook { static func beginCell(_ index: Int, line: Int) { print(\"[cell \\(index)]\") }; static func finish() {} }\n"
 
     @Test func typeErrorInProgramCellPointsAtTheChapter() throws {
         let chapter = try Chapter(path: "chapters/01-planted.md", source: "# Planted\n\nSome words.\n\n```swift\nlet fine = 1\nlet broken: Int = \"not a number\"\n```\n")

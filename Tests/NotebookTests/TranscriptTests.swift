@@ -28,3 +28,25 @@ import Testing
     let done = Progress.line(step: 10, total: 10, loss: 1, items: 0, unit: "chars", elapsed: 3725)
     #expect(done.hasSuffix("done in 1:02:05"))
 }
+
+@Test func transcriptCarriesRecordedValuesInputsAndFailedClaims() {
+    var text = Notebook.cellMarker(0) + "\n" + "loss 0.52\n"
+    text += Transcript.valueMarker(key: "loss.T4", value: "0.52\nnext") + "\n"
+    text += Transcript.inputMarker(path: "/tmp/a b.txt") + "\n"
+    text += Transcript.inputMarker(path: "/tmp/a b.txt") + "\n"
+    text += Transcript.claimFailureMarker("chapters/03-x.md:12: claim failed: T = 4 learns it") + "\n"
+    text += "after\n"
+    let contents = Transcript.read(Data(text.utf8))
+    #expect(contents.values == ["loss.T4": "0.52 next"])
+    #expect(contents.inputs == ["/tmp/a b.txt"])
+    #expect(contents.failedClaims == ["chapters/03-x.md:12: claim failed: T = 4 learns it"])
+    #expect(contents.outputs[0] == [.text("loss 0.52\n⚠ chapters/03-x.md:12: claim failed: T = 4 learns it\nafter\n")])
+}
+
+@Test func recordedKeysAreWhatProseCanName() {
+    #expect(Transcript.isValidKey("speedup.blas-naive_2"))
+    #expect(!Transcript.isValidKey(""))
+    #expect(!Transcript.isValidKey("a b"))
+    #expect(!Transcript.isValidKey("a}}"))
+    #expect(!Transcript.isValidKey("é"))
+}

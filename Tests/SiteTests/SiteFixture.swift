@@ -90,7 +90,7 @@ struct SiteFixture {
         return c
     }
 
-    func build(_ runner: FakeRunner, keepGoing: Bool = false) throws -> SiteBuilder.Report {
+    func build(_ runner: some ChapterRunning, keepGoing: Bool = false) throws -> SiteBuilder.Report {
         try SiteBuilder(configuration: configuration(keepGoing: keepGoing)).build(runner: runner)
     }
 
