@@ -18,6 +18,23 @@ import Testing
         #expect(complaint.first?.hasPrefix("ch03: training diverged: the loss became") == true)
     }
 
+    /// Chapter 7: bad settings and a diverging run are one line each and exit status 1.
+    @Test func chapter7BadInputIsOneLineAndStatusOne() throws {
+        let cases: [([String], String)] = [
+            (["--unroll", "0"], "--unroll must be between 1 and 640"),
+            (["--unroll", "-3"], "--unroll must be between 1 and 640"),
+            (["--learning-rate", "0"], "--learning-rate must be a positive number"),
+            (["--learning-rate", "-0.5"], "--learning-rate must be a positive number"),
+            (["--learning-rate", "1e30", "--updates", "5"], "training diverged: the loss became"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try run("ch07", arguments)
+            #expect(result.status == 1, "\(arguments): \(result.output)")
+            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("ch07: ") }
+            #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
+        }
+    }
+
     @Test func badTextInputIsOneLineAndStatusOne() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-ch06-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
