@@ -70,8 +70,8 @@ public struct RNNGradientCheckProblem {
     ///
     /// The ReLU has a corner at z = 0, and with a thousand pre-activations in a window some
     /// z_t lies within a nudge of it: a central difference that straddles the corner
-    /// measures neither side's slope (chapter 7 saw errors of 1e-4 to 1e-2 for one seed in
-    /// three). So for ReLU the differences are taken of `frozenPatternLoss`, which equals
+    /// measures neither side's slope (chapter 7 saw errors near 1e-4 for some seeds, and
+    /// smaller steps only traded straddles for rounding). So for ReLU the differences are taken of `frozenPatternLoss`, which equals
     /// the loss near the problem's parameters and has the same gradient there, but no corner.
     public func check(maxEntriesPerVariable: Int = 100, seed: UInt64 = 0) -> GradientCheckReport {
         let pattern = activation == .relu ? onPattern() : []

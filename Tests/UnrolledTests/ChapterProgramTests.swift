@@ -27,10 +27,16 @@ import Testing
             (["--learning-rate", "-0.5"], "--learning-rate must be a positive number"),
             (["--learning-rate", "1e30", "--updates", "5"], "training diverged: the loss became"),
         ]
+        try expectOneLineFailures("ch07", cases)
+    }
+
+    /// Each case's arguments end the chapter with status 1 and exactly one line
+    /// `chNN: …` that contains the expected text.
+    func expectOneLineFailures(_ chapter: String, _ cases: [([String], String)]) throws {
         for (arguments, expected) in cases {
-            let result = try run("ch07", arguments)
+            let result = try run(chapter, arguments)
             #expect(result.status == 1, "\(arguments): \(result.output)")
-            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("ch07: ") }
+            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("\(chapter): ") }
             #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
         }
     }
@@ -47,11 +53,6 @@ import Testing
             (["--temperature", "0"], "--temperature must be a positive number"),
             (["--prime", "§¤", "--steps", "1"], "characters not in the vocabulary"),
         ]
-        for (arguments, expected) in cases {
-            let result = try run("ch06", arguments)
-            #expect(result.status == 1, "\(arguments): \(result.output)")
-            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("ch06: ") }
-            #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
-        }
+        try expectOneLineFailures("ch06", cases)
     }
 }

@@ -14,30 +14,17 @@ import Testing
         (5, 5, 12, 11, 3, .sum),
     ]
 
-    @Test(arguments: problems)
-    func everyGradientMatchesNumericAndAutodiff(_ p: (UInt64, Int, Int, Int, Int, LossReduction)) {
-        let problem = RNNGradientCheckProblem(seed: p.0, batchSize: p.1, steps: p.2, vocabularySize: p.3, hiddenSize: p.4, reduction: p.5)
+    /// Both cells: chapter 4's tanh and chapter 7's ReLU, on every problem.
+    @Test(arguments: problems, Activation.allCases)
+    func everyGradientMatchesNumericAndAutodiff(_ p: (UInt64, Int, Int, Int, Int, LossReduction), _ activation: Activation) {
+        let problem = RNNGradientCheckProblem(seed: p.0, batchSize: p.1, steps: p.2, vocabularySize: p.3, hiddenSize: p.4,
+                                              reduction: p.5, activation: activation)
         #expect(problem.hStart.sumOfSquares() > 0, "the carried state must be non-zero")
         let report = problem.check(maxEntriesPerVariable: 40, seed: p.0)
         for row in report.rows {
-            #expect(row.numericError < 1e-6, "\(row.name): analytic vs numeric \(row.numericError) at \(row.worstEntry)")
+            #expect(row.numericError < 1e-6, "\(activation) \(row.name): analytic vs numeric \(row.numericError) at \(row.worstEntry)")
             #if canImport(_Differentiation)
-            #expect(row.autodiffError != nil && row.autodiffError! < 1e-9, "\(row.name): analytic vs autodiff \(String(describing: row.autodiffError))")
-            #endif
-        }
-        #expect(report.rows.map(\.name) == ["wXH", "wHH", "wHY", "bH", "bY", "hStart"])
-    }
-
-    /// Chapter 7's ReLU cell, checked the same way on the same problems.
-    @Test(arguments: problems)
-    func everyReLUGradientMatchesNumericAndAutodiff(_ p: (UInt64, Int, Int, Int, Int, LossReduction)) {
-        let problem = RNNGradientCheckProblem(seed: p.0, batchSize: p.1, steps: p.2, vocabularySize: p.3, hiddenSize: p.4,
-                                              reduction: p.5, activation: .relu)
-        let report = problem.check(maxEntriesPerVariable: 40, seed: p.0)
-        for row in report.rows {
-            #expect(row.numericError < 1e-6, "ReLU \(row.name): analytic vs numeric \(row.numericError) at \(row.worstEntry)")
-            #if canImport(_Differentiation)
-            #expect(row.autodiffError != nil && row.autodiffError! < 1e-9, "ReLU \(row.name): analytic vs autodiff \(String(describing: row.autodiffError))")
+            #expect(row.autodiffError != nil && row.autodiffError! < 1e-9, "\(activation) \(row.name): analytic vs autodiff \(String(describing: row.autodiffError))")
             #endif
         }
         #expect(report.rows.map(\.name) == ["wXH", "wHH", "wHY", "bH", "bY", "hStart"])
