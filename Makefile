@@ -67,7 +67,7 @@ WITH_OPENBLAS_KERNELS := $(if $(OPENBLAS_KERNELS),OPENBLAS_CORETYPE=$(OPENBLAS_K
 # `book site` itself builds and runs the chapters (release, cached by their code), so the
 # command only needs rebuilding when its own sources change: a prose edit costs no compile.
 BOOK_RELEASE := .build/release/book
-$(BOOK_RELEASE): Package.swift $(shell find Sources/book Sources/Site Sources/Literate Sources/Notebook Sources/ProgramRunner -name '*.swift' 2>/dev/null)
+$(BOOK_RELEASE): Package.swift $(shell find Sources/book Sources/Site Sources/Literate Sources/Notebook Sources/ProgramRunner Sources/CommandLineSupport Sources/SafeTensors -name '*.swift' 2>/dev/null)
 	$(SWIFT) build -c release --product book
 
 site: deps site-deps $(BOOK_RELEASE)

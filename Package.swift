@@ -21,7 +21,7 @@ let chapterNumbers = ["00", "01", "02", "03", "04", "05", "06", "07"]
 let chapterTargets: [Target] = chapterNumbers.map { number in
     .executableTarget(
         name: "ch" + number,
-        dependencies: ["Unrolled", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        dependencies: ["Unrolled", "Notebook", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
         path: "Sources/Chapters/ch" + number,
         // Chapters are scripts: top-level variables used inside functions are normal there,
         // which Swift 6's strict concurrency would reject.
@@ -64,6 +64,13 @@ let package = Package(
         // What every chapter program links: cell boundaries, figures, progress lines.
         .target(name: "Notebook"),
 
+        // How every program reads its command line: one leading `--` ignored, numeric
+        // options with their accepted ranges, bad input as one line, UNROLLED_PARSE_ONLY.
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
         // Running another program and collecting what it printed: for the site builder, the
         // book command and the tests alike.
         .target(name: "ProgramRunner"),
@@ -90,21 +97,25 @@ let package = Package(
             plugins: ["Tangle"]
         ),
 
+        // The safetensors format (checkpoints another framework can read) and the export of
+        // `book gradcheck`. Not part of what the chapters teach, so not in `Unrolled`.
+        .target(name: "SafeTensors", dependencies: ["Unrolled"]),
+
         // `make bench`: characters per second, always built in release.
         .executableTarget(
             name: "bench",
-            dependencies: ["Unrolled", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Unrolled", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // The command line a reader uses: list, check, tangle, ...
         .executableTarget(
             name: "book",
-            dependencies: ["Literate", "Unrolled", "Notebook", "Site", "ProgramRunner", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Literate", "Unrolled", "SafeTensors", "Notebook", "Site", "ProgramRunner", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "LiterateTests", dependencies: ["Literate", "ProgramRunner"]),
-        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "ProgramRunner"]),
+        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "SafeTensors", "Notebook", "ProgramRunner"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
-        .testTarget(name: "SiteTests", dependencies: ["Site", "Literate", "ProgramRunner"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Literate", "Notebook", "ProgramRunner"]),
     ] + chapterTargets
 )

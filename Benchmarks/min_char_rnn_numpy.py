@@ -23,7 +23,7 @@ per-step` times the textbook loop instead, where every step does its own product
 
 trains for the given wall-clock time and prints a line for people, then one for programs:
 
-    min-char-rnn numpy: 18,642 steps, 466,050 chars in 10.0 s (8.6 s of CPU); smooth loss ...
+    min-char-rnn numpy: 18,642 steps, 466,050 chars in 10.0 s (8.6 s of CPU); smooth loss/char ...
     chars_per_second 46603.2
 
 `--check-gradients` compares the gradients with central differences instead and exits
@@ -287,7 +287,7 @@ def main():
     # CPU time well below wall time means other programs took the processor: the figure is low.
     print(f"min-char-rnn numpy: {steps:,} steps, {characters:,} chars in {elapsed:.1f} s "
           f"({cpu:.1f} s of CPU); "
-          f"smooth loss {first_loss:.1f} -> {last_loss:.1f} "
+          f"smooth loss/char {first_loss / STEPS:.3f} -> {last_loss / STEPS:.3f} "
           f"(V={len(vocabulary)}, H={HIDDEN}, T={STEPS}, {args.style}, {args.dtype}, numpy {np.__version__}, {blas_description()})")
     print(f"chars_per_second {characters / elapsed:.1f}")
 

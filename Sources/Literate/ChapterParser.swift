@@ -21,6 +21,10 @@ extension Chapter {
         // cmark counts a lone CR as a line ending too, so this keeps every line number.
         let text = source.replacingLineEndingsWithNewlines()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // cmark would silently turn a NUL byte into U+FFFD; name it instead.
+        for (index, line) in lines.enumerated() where line.unicodeScalars.contains("\0") {
+            report(index + 1, "a NUL byte (U+0000): chapters are text; remove it")
+        }
         let markdownBlocks = MarkdownTree.blocks(of: text)
 
         var cells: [Cell] = []

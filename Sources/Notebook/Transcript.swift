@@ -69,10 +69,13 @@ public enum Transcript {
         public var failedClaimCells: [Int] = []
         /// How many claims the run checked (reported when the program finished).
         public var claimsChecked = 0
+        /// The last cell whose marker the transcript holds (-1: none): where a program that
+        /// stopped early was, even when that cell printed nothing.
+        public var lastCell = -1
     }
 
     /// One thing a cell produced, in the order it produced it.
-    public enum Output: Equatable, Sendable {
+    public enum Output: Codable, Equatable, Sendable {
         case text(String)
         case figure(svg: String)
     }
@@ -136,6 +139,7 @@ public enum Transcript {
             switch (words.first, words.count == 2 ? Int(words[1]) : nil) {
             case ("unrolled-cell"?, let index?) where index >= 0:
                 cell = index
+                contents.lastCell = index
                 position = afterHeader
             case ("unrolled-figure"?, let count?) where count >= 0 && afterHeader + count <= bytes.count:
                 let svg = String(decoding: bytes[afterHeader..<(afterHeader + count)], as: UTF8.self)

@@ -5,11 +5,6 @@ import Notebook
 /// What running a chapter produced: each cell's printed text and figures, in order, or
 /// where and how the run failed. This is what the cache stores and the pages show.
 public struct ChapterRun: Codable, Sendable, Equatable {
-    public enum Output: Codable, Sendable, Equatable {
-        case text(String)
-        case figure(svg: String)
-    }
-
     public struct Failure: Codable, Sendable, Equatable {
         /// The cell that was running when the program stopped (-1: before the first cell).
         public var cell: Int
@@ -22,7 +17,7 @@ public struct ChapterRun: Codable, Sendable, Equatable {
     /// The cache key the run was made under.
     public var key: String
     /// Outputs per cell index (-1: printed before the first cell).
-    public var outputs: [Int: [Output]]
+    public var outputs: [Int: [Transcript.Output]]
     public var failure: Failure?
     /// Wall-clock seconds the chapter ran.
     public var seconds: Double
@@ -36,7 +31,7 @@ public struct ChapterRun: Codable, Sendable, Equatable {
     /// How many claims the run checked.
     public var claimsChecked = 0
 
-    public init(key: String, outputs: [Int: [Output]], failure: Failure? = nil, seconds: Double = 0) {
+    public init(key: String, outputs: [Int: [Transcript.Output]], failure: Failure? = nil, seconds: Double = 0) {
         self.key = key
         self.outputs = outputs
         self.failure = failure
@@ -47,16 +42,7 @@ public struct ChapterRun: Codable, Sendable, Equatable {
     /// recorded about itself.
     public init(key: String, transcript: Data, failure: Failure? = nil, seconds: Double = 0) {
         let contents = Transcript.read(transcript)
-        var outputs: [Int: [Output]] = [:]
-        for (cell, items) in contents.outputs {
-            outputs[cell] = items.map { item in
-                switch item {
-                case .text(let text): .text(text)
-                case .figure(let svg): .figure(svg: svg)
-                }
-            }
-        }
-        self.init(key: key, outputs: outputs, failure: failure, seconds: seconds)
+        self.init(key: key, outputs: contents.outputs, failure: failure, seconds: seconds)
         values = contents.values
         inputs = Dictionary(uniqueKeysWithValues: contents.inputs.map { ($0, InputFingerprint.of($0)) })
         failedClaims = contents.failedClaims
@@ -68,24 +54,6 @@ public struct ChapterRun: Codable, Sendable, Equatable {
             failed.reason = "\(failedClaims.count) claim\(failedClaims.count == 1 ? "" : "s") about the run failed"
             self.failure = failed
         }
-    }
-
-    /// The cell the program was in when it stopped: the last marker in the transcript.
-    static func lastCell(in transcript: Data) -> Int {
-        let outputs = Transcript.parse(transcript)
-        // Markers of cells that printed nothing leave no entry; find the last marker itself.
-        var last = outputs.keys.max() ?? -1
-        let bytes = [UInt8](transcript)
-        let marker = Array((Transcript.separator + "unrolled-cell ").utf8)
-        var i = 0
-        while let start = bytes[i...].firstIndex(of: 0x1E) {
-            if bytes[start...].starts(with: marker) {
-                let digits = bytes[(start + marker.count)...].prefix { (0x30...0x39).contains($0) }
-                if let index = Int(String(decoding: digits, as: UTF8.self)) { last = index }
-            }
-            i = start + 1
-        }
-        return last
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import ProgramRunner
 import Literate
+import Notebook
 
 /// Builds chapter programs in release mode and runs them as notebooks, capturing what
 /// each cell printed and drew.
@@ -34,20 +35,17 @@ public struct SwiftChapterRunner: ChapterRunning {
 
     public func run(_ chapter: Chapter, key: String) throws -> ChapterRun {
         guard let target = chapter.targetName else { return ChapterRun(key: key, outputs: [:]) }
+        var program = ChapterProgram(target: target, packageRoot: packageRoot, release: true, scratchPath: scratchPath)
+        program.swift = swift
         log("building \(target) (release)…")
-        let build = try Subprocess.run(swift, ["build", "-c", "release", "--product", target, "--scratch-path", scratchPath], directory: packageRoot)
-        guard build.succeeded else {
-            let errors = String(decoding: build.standardOutput + build.standardError, as: UTF8.self)
-                .split(separator: "\n").filter { $0.contains("error:") }.prefix(10).joined(separator: "\n")
-            throw BuildError(description: "\(chapter.path): error: `swift build -c release --product \(target)` failed\n\(errors)")
+        do {
+            try program.build()
+        } catch let failure as ChapterProgram.BuildFailure {
+            throw BuildError(description: "\(chapter.path): error: \(failure)")
         }
-        let binary = URL(fileURLWithPath: scratchPath, relativeTo: packageRoot).appendingPathComponent("release/\(target)").path
         log("running \(target)…")
-        var environment = ProcessInfo.processInfo.environment
-        environment["UNROLLED_NOTEBOOK"] = "1"
-        environment.merge(self.environment) { _, given in given }
         let start = Date()
-        let result = try Subprocess.run(binary, [], environment: environment, directory: packageRoot, timeout: timeout)
+        let result = try program.run(notebook: true, environment: environment, timeout: timeout)
         let seconds = Date().timeIntervalSince(start)
         var failure: ChapterRun.Failure?
         if !result.succeeded {
@@ -56,7 +54,7 @@ public struct SwiftChapterRunner: ChapterRunning {
             else if result.wasSignalled { reason = "stopped by signal \(result.status)\(result.status == 4 || result.status == 5 ? " (a trap: failed precondition, index out of range, overflow…)" : "")" }
             else { reason = "exit status \(result.status)" }
             let tail = String(decoding: result.standardError, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).suffix(15).joined(separator: "\n")
-            failure = ChapterRun.Failure(cell: ChapterRun.lastCell(in: result.standardOutput), reason: reason, standardErrorTail: tail)
+            failure = ChapterRun.Failure(cell: Transcript.read(result.standardOutput).lastCell, reason: reason, standardErrorTail: tail)
         }
         return ChapterRun(key: key, transcript: result.standardOutput, failure: failure, seconds: seconds)
     }

@@ -9,6 +9,8 @@ struct PageRenderer {
     let runs: [String: ChapterRun]
     let layout: Template
     let typesetter: Typesetter
+    /// The footer's line on what the outputs were computed with (`SiteBuilder.blasEnvironment`).
+    var environment = ""
     /// Plain text of each section, for the search index.
     private(set) var searchEntries: [SearchEntry] = []
 
@@ -57,6 +59,7 @@ struct PageRenderer {
             "toc": "",
             "content": content,
             "pager": "",
+            "environment": HTML.escape(environment),
         ])
     }
 
@@ -127,6 +130,7 @@ struct PageRenderer {
             "toc": sidebar(current: position),
             "content": "<article class=\"chapter\">\n" + body + "</article>\n" + pager,
             "pager": "",
+            "environment": HTML.escape(environment),
         ])
     }
 

@@ -29,6 +29,10 @@ public struct SiteBuilder {
         public var rerun = false
         /// `swift --version`'s output; part of every run's cache key.
         public var toolchain: String
+        /// What the chapters' outputs depend on beyond their code: the BLAS kernels (their
+        /// rounding grows through training into different samples). Shown in every page's
+        /// footer and part of every run's cache key.
+        public var environment = SiteBuilder.blasEnvironment()
         public var katexFolder = URL(fileURLWithPath: "/usr/share/javascript/katex")
         public var highlightScript = URL(fileURLWithPath: "/usr/share/javascript/highlight.js/highlight.js")
         public var node = "node"
@@ -81,7 +85,7 @@ public struct SiteBuilder {
         var runs: [String: ChapterRun] = [:]
         for chapter in book.chapters {
             guard let target = chapter.targetName else { continue }
-            let key = RunKey.key(for: chapter, in: book, librarySources: library, toolchain: c.toolchain)
+            let key = RunKey.key(for: chapter, in: book, librarySources: library, toolchain: c.toolchain + "\n" + c.environment)
             if !c.rerun, let cached = cache.load(target: target, key: key) {
                 runs[target] = cached
                 report.chaptersFromCache.append(target)
@@ -128,6 +132,7 @@ public struct SiteBuilder {
         let layout = try readTheme { try Template(contentsOf: c.themeFolder.appendingPathComponent("page.html")) }
         let introduction = try readTheme { try String(contentsOf: c.themeFolder.appendingPathComponent("introduction.html"), encoding: .utf8) }
         var renderer = PageRenderer(book: book, runs: runs, layout: layout, typesetter: typesetter)
+        renderer.environment = c.environment
         var pages: [String: String] = ["index.html": renderer.indexPage(introduction: introduction)]
         for position in book.chapters.indices {
             pages[PageRenderer.pageName(book.chapters[position])] = renderer.chapterPage(position)
@@ -216,6 +221,18 @@ public struct SiteBuilder {
 }
 
 extension SiteBuilder {
+    /// Which matrix-product kernels the chapters ran with, as one line.
+    public static func blasEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        #if os(Linux)
+        if let kernels = environment["OPENBLAS_CORETYPE"], !kernels.isEmpty {
+            return "OpenBLAS kernels: OPENBLAS_CORETYPE=\(kernels)"
+        }
+        return "OpenBLAS kernels: chosen by OpenBLAS (OPENBLAS_CORETYPE unset)"
+        #else
+        return "BLAS: Accelerate"
+        #endif
+    }
+
     /// The toolchain's `swift --version`, which every cached run is keyed by.
     public static func toolchainVersion(swift: String = "swift") throws -> String {
         let result = try Subprocess.run(swift, ["--version"], timeout: 60)

@@ -4,8 +4,9 @@ import ProgramRunner
 /// Math (KaTeX) and Swift highlighting (highlight.js), done at build time by one Node.js
 /// process for the whole book, from Debian's `libjs-katex` and `libjs-highlight.js`.
 ///
-/// Renderers ask for a job and get back a placeholder to put in their HTML; once every
-/// page is laid out, ``typeset(_:)`` runs the jobs and swaps each placeholder for its result.
+/// Renderers ask for a job (``math(_:display:origin:)``, ``swift(_:origin:)``) and get back
+/// a placeholder to put in their HTML; once every page is laid out, ``run()`` typesets all
+/// the jobs and ``fill(_:with:)`` swaps each placeholder for its result.
 public final class Typesetter {
     public struct Job: Encodable {
         public var kind: String

@@ -206,7 +206,7 @@ public struct RNNVariables: Differentiable {
     public var hStart: Matrix<Double>
 
     // Written out: a synthesised memberwise initialiser of a Differentiable struct has
-    // crashed this compiler (see DESIGN.md).
+    // crashed the Swift compiler.
     @differentiable(reverse)
     public init(wXH: Matrix<Double>, wHH: Matrix<Double>, wHY: Matrix<Double>, bH: Matrix<Double>, bY: Matrix<Double>, hStart: Matrix<Double>) {
         self.wXH = wXH

@@ -13,6 +13,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
     case defaultCorpusEmpty(root: String)
     case missingFile(String)
     case isDirectory(String)
+    /// A FIFO, a device, a socket: reading one could block forever or never end.
+    case notRegularFile(String, kind: String)
     case unreadable(String, reason: String)
     case notUTF8(String)
     case empty(String)
@@ -28,6 +30,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
             return "no such file: \(path)"
         case .isDirectory(let path):
             return "\(path) is a directory; --data needs a text file"
+        case .notRegularFile(let path, let kind):
+            return "\(path) is \(kind), not a regular file; --data needs a text file"
         case .unreadable(let path, let reason):
             return "cannot read \(path): \(reason)"
         case .notUTF8(let path):
@@ -155,9 +159,21 @@ public enum DefaultCorpus {
 
 /// The UTF-8 text of the file at `path`, or the reason it cannot be had.
 private func readText(_ path: String) throws(CorpusError) -> String {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .missingFile(path) }
-    if isDirectory.boolValue { throw .isDirectory(path) }
+    // stat (which follows symbolic links, so /dev/stdin is seen as what it points to)
+    // tells what the path is without opening it: opening a FIFO would wait for a writer.
+    var status = stat()
+    guard stat(path, &status) == 0 else {
+        if errno == ENOENT || errno == ENOTDIR { throw .missingFile(path) }
+        throw .unreadable(path, reason: String(cString: strerror(errno)))
+    }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw .isDirectory(path)
+    case S_IFIFO: throw .notRegularFile(path, kind: "a FIFO (named pipe)")
+    case S_IFCHR, S_IFBLK: throw .notRegularFile(path, kind: "a device")
+    case S_IFSOCK: throw .notRegularFile(path, kind: "a socket")
+    default: throw .notRegularFile(path, kind: "a special file")
+    }
     let data: Data
     do {
         data = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -1,12 +1,7 @@
 // Gradient checking: is a hand-derived gradient right? Compare it with central
 // differences, entry by entry, and with the compiler's gradient where it exists.
 
-/// |a − b| / max(10⁻⁸, |a| + |b|): 0 when two gradients agree, near 1 when they have nothing
-/// to do with each other. Scale-free, so one threshold serves large and small entries;
-/// the floor keeps two zeros (an unused entry) from dividing 0 by 0.
-public func relativeError(_ a: Double, _ b: Double) -> Double {
-    (a - b).magnitude / max(1e-8, a.magnitude + b.magnitude)
-}
+import Notebook   // relativeError(_:_:), shared with the exercise checks
 
 /// The largest relative error between two matrices of the same shape, and where it is.
 public func maxRelativeError(_ a: Matrix<Double>, _ b: Matrix<Double>) -> (error: Double, index: Int) {

@@ -1,8 +1,9 @@
 // The gradient check of a recurrent cell on a random problem: what
 // `swift run book gradcheck` prints and what the tests assert.
 
-/// The recurrent cells whose gradients can be checked. (The GRU and LSTM join later.)
-public enum CellKind: String, CaseIterable, Sendable {
+/// The recurrent cells whose gradients `book gradcheck --cell` can check, by the name the
+/// flag takes. (Not Literate's `CellKind`, which is a kind of Markdown code cell.)
+public enum RecurrentCell: String, CaseIterable, Sendable {
     /// The vanilla RNN with tanh (chapter 4).
     case rnn
     /// The same RNN with ReLU, h_t = max(0, z_t) (chapter 7).
@@ -71,12 +72,12 @@ public struct RNNGradientCheckProblem {
     /// The ReLU has a corner at z = 0, and with a thousand pre-activations in a window some
     /// z_t lies within a nudge of it: a central difference that straddles the corner
     /// measures neither side's slope (chapter 7 saw errors near 1e-4 for some seeds, and
-    /// smaller steps only traded straddles for rounding). So for ReLU the differences are taken of `frozenPatternLoss`, which equals
-    /// the loss near the problem's parameters and has the same gradient there, but no corner.
+    /// smaller steps only traded straddles for rounding). So for ReLU the differences are
+    /// taken of `frozenPatternLoss`, which equals the loss near the problem's parameters and has the same gradient there, but no corner.
     public func check(maxEntriesPerVariable: Int = 100, seed: UInt64 = 0) -> GradientCheckReport {
         let pattern = activation == .relu ? onPattern() : []
         return checkGradients(variables(), maxEntriesPerVariable: maxEntriesPerVariable, seed: seed) { values in
-            let model = RNN(parameters: Array(values[0..<5])), h0 = values[5]   // the last variable is h_0
+            let model = model.replacingParameters(with: values.dropLast()), h0 = values.last!   // the last variable is h_0
             return activation == .relu ? frozenPatternLoss(model, hStart: h0, pattern: pattern) : loss(model, hStart: h0)
         }
     }
@@ -109,44 +110,4 @@ public struct RNNGradientCheckProblem {
 // MARK: - Export for other frameworks
 
 extension RNNGradientCheckProblem {
-    /// The problem and its analytic gradients as safetensors tensors, so another framework
-    /// (PyTorch, numpy) can recompute the loss and the gradients and compare. Layout:
-    ///
-    /// - `wXH` (V, H), `wHH` (H, H), `wHY` (H, V), `bH` (1, H), `bY` (1, V): F64, row-major,
-    ///   rows are inputs: h_t = tanh(x_t·wXH + h_{t−1}·wHH + bH), logits y_t = h_t·wHY + bY.
-    /// - `hStart` (B, H) F64: h_0, the state the window starts from.
-    /// - `inputs`, `targets` (B, T) I64: token ids, batch first; x_t is the one-hot row
-    ///   of `inputs[:, t]`, and `targets[:, t]` is the class y_t is scored against.
-    /// - `loss` [] F64: the cross-entropy, summed over all B·T predictions or their mean,
-    ///   as metadata `reduction` says.
-    /// - `grad.wXH`, `grad.wHH`, `grad.wHY`, `grad.bH`, `grad.bY`, `grad.hStart`: ∂loss/∂·
-    ///   from `RNN.backward`, each the shape of its variable.
-    ///
-    /// Metadata: `format` = "unrolled-gradcheck-1", `cell`, `reduction`, and `equations`.
-    public func exportTensors() -> (tensors: [SafeTensors.Tensor], metadata: [String: String]) {
-        let pass = model.forward(.tokens(inputs), targets: targets, hStart: hStart, reduction: reduction, activation: activation)
-        let (gradients, dhStart) = model.backward(pass, activation: activation)
-        func tensor(_ name: String, _ m: Matrix<Double>) -> SafeTensors.Tensor {
-            SafeTensors.Tensor(name: name, shape: [m.rows, m.columns], doubles: m.scalars)
-        }
-        func ids(_ name: String, _ batch: TokenBatch) -> SafeTensors.Tensor {
-            SafeTensors.Tensor(name: name, shape: [batch.batchSize, batch.steps], int64s: batch.ids.map { Int64($0) })
-        }
-        var tensors: [SafeTensors.Tensor] = []
-        for (name, value) in model.namedParameters { tensors.append(tensor(name, value)) }
-        tensors.append(tensor("hStart", hStart))
-        tensors.append(ids("inputs", inputs))
-        tensors.append(ids("targets", targets))
-        tensors.append(SafeTensors.Tensor(name: "loss", shape: [], doubles: [pass.loss]))
-        for (name, value) in gradients.namedParameters { tensors.append(tensor("grad." + name, value)) }
-        tensors.append(tensor("grad.hStart", dhStart))
-        let metadata = [
-            "format": "unrolled-gradcheck-1",
-            "cell": (activation == .relu ? CellKind.relu : CellKind.rnn).rawValue,
-            "reduction": reduction.rawValue,
-            "equations": "h_t = \(activation == .relu ? "relu" : "tanh")(onehot(inputs[:,t]) @ wXH + h_{t-1} @ wHH + bH); logits_t = h_t @ wHY + bY; "
-                + "loss = \(reduction == .sum ? "sum" : "mean") over b,t of cross_entropy(logits_t[b], targets[b,t]); h_0 = hStart",
-        ]
-        return (tensors, metadata)
-    }
 }

@@ -58,6 +58,7 @@ where RawSignificand: FixedWidthInteger {
     static func softmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
     static func logSoftmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
     static func crossEntropySum(probabilities p: UnsafePointer<Self>, targets: UnsafePointer<Int>, rows: Int, columns: Int) -> Double
+    static func crossEntropySum(logits z: UnsafePointer<Self>, targets: UnsafePointer<Int>, rows: Int, columns: Int) -> Double
     static func crossEntropyGradient(probabilities p: UnsafePointer<Self>, targets: UnsafePointer<Int>, scale s: Self, into d: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
     static func gatherRows(_ table: UnsafePointer<Self>, ids: UnsafePointer<Int>, count: Int, columns: Int, into r: UnsafeMutablePointer<Self>, accumulate: Bool)
     static func scatterAddRows(_ d: UnsafePointer<Self>, ids: UnsafePointer<Int>, count: Int, columns: Int, into table: UnsafeMutablePointer<Self>)

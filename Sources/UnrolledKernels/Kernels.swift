@@ -1,12 +1,12 @@
 // The element-wise loops, written once for both scalar types.
 //
 // Every kernel is a requirement of `KernelScalar` with its implementation in the
-// extension below, marked `@inline(__always)` so that each type's witness gets its own
-// specialised copy (without it, the optimiser specialised some kernels for Float and
-// left Double's calling the slow generic body). That is deliberate: a call from generic code (`Matrix<Scalar>` in a
-// debug build) goes through the witness table to the version specialised for `Float` or
-// `Double` and optimised here; an extension method that is not a requirement would run
-// its unspecialised generic body instead, at a fraction of the speed.
+// extension below, marked `@_specialize(where Self == Float)` and `(where Self == Double)`
+// so that each type gets its own specialised, optimised copy. That is deliberate: a call
+// from generic code (`Matrix<Scalar>` in a debug build) goes through the witness table to
+// the version specialised for `Float` or `Double` and optimised here; an extension method
+// that is not a requirement would run its unspecialised generic body instead, at a
+// fraction of the speed.
 //
 // The conformances are declared here, in the same file as the implementations, because
 // the compiler specialises a generic body for Float and Double only where it can see it.
@@ -164,6 +164,24 @@ extension KernelScalar {
     public static func crossEntropySum(probabilities p: UnsafePointer<Self>, targets: UnsafePointer<Int>, rows: Int, columns: Int) -> Double {
         var loss = 0.0
         for i in 0..<rows { loss -= Double(Self.log(p[i * columns + targets[i]])) }
+        return loss
+    }
+
+    /// Σᵢ −log softmax(z)[i, targets[i]], from the logits: for each row, with m = maxₖ zₖ,
+    /// log Σₖ exp(zₖ − m) − (z_target − m). Nothing here can round to 0 and be logged: in
+    /// Float a target probability below ~1e-45 would, and −log 0 = +∞. Accumulated in Double.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    public static func crossEntropySum(logits z: UnsafePointer<Self>, targets: UnsafePointer<Int>, rows: Int, columns: Int) -> Double {
+        var loss = 0.0
+        for i in 0..<rows {
+            let zi = z + i * columns
+            var m = zi[0]
+            for j in 1..<columns where zi[j] > m { m = zi[j] }
+            var total: Self = 0
+            for j in 0..<columns { total += Self.exp(zi[j] - m) }   // ≥ 1: the max contributes exp(0)
+            loss += Double(Self.log(total)) - Double(zi[targets[i]] - m)
+        }
         return loss
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Unrolled
 
@@ -26,8 +27,9 @@ struct Bench: ParsableCommand {
             training in Float: hidden sizes 128 and 512, batch 32, windows of 64, Adam 2e-3, \
             gradients clipped by global norm 5. Each run trains for --seconds of wall time (or \
             --windows windows) and prints characters per second, the same per second of this \
-            thread's CPU time (what an idle core would give), and the loss per character of the \
-            first and last window.
+            thread's CPU time (what an idle core would give), and the smooth loss per character at \
+            the start and the end: min-char-rnn's 0.999 moving average of each window's loss, \
+            started at ln V, the measure the numpy reference prints too.
 
             Build it with -c release: `make bench` does, times Benchmarks/min_char_rnn_numpy.py \
             in both its styles, and passes their figures in with --numpy-per-step and --numpy, \
@@ -38,20 +40,20 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("The UTF-8 text to train on; without it, the book's default corpus.", valueName: "file"))
     var data: String?
 
-    // `.unconditional`: a negative number is read as this option's value (and then
-    // refused with a clear message), not as an unknown flag.
-    @Option(parsing: .unconditional, help: "Wall-clock seconds per run (default 5).")
+    @Option(help: "Wall-clock seconds per run (default 5).", range: 0...3_600, excludingLower: true)
     var seconds: Double?
 
-    @Option(parsing: .unconditional, help: "A fixed number of training windows per run instead of a time (to count instructions).")
+    @Option(help: "A fixed number of training windows per run instead of a time (to count instructions).", range: 1...100_000_000)
     var windows: Int?
 
-    @Option(name: .customLong("numpy-per-step"), parsing: .unconditional,
-            help: ArgumentHelp("The numpy reference's characters per second in its per-step style (the classic min-char-rnn loop); (a) is printed as a ratio to it.", valueName: "chars-per-second"))
+    @Option(name: .customLong("numpy-per-step"),
+            help: "The numpy reference's characters per second in its per-step style (the classic min-char-rnn loop); (a) is printed as a ratio to it.",
+            range: 0...1e12, excludingLower: true)
     var numpyPerStep: Double?
 
-    @Option(name: [.customLong("numpy"), .customLong("numpy-windowed")], parsing: .unconditional,
-            help: ArgumentHelp("The numpy reference's characters per second in its windowed style (its default); (a) is printed as a ratio to it.", valueName: "chars-per-second"))
+    @Option(name: [.customLong("numpy"), .customLong("numpy-windowed")],
+            help: "The numpy reference's characters per second in its windowed style (its default); (a) is printed as a ratio to it.",
+            range: 0...1e12, excludingLower: true)
     var numpyWindowed: Double?
 
     @Option(help: ArgumentHelp("Run only part of the benchmark: a is min-char-rnn in Float and Double, a-float the same in Float only, b the batched runs.", valueName: "part"))
@@ -63,20 +65,12 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time the element-wise kernels against the same loops compiled in this program, and stop. In a debug build this shows what the kernels module saves.")
     var kernels = false
 
+    /// Parsed as every program of the book is: one leading `--` ignored, bad input one line.
+    static func main() { runCommandLine() }
+
     func validate() throws {
-        if let seconds, !(seconds > 0 && seconds.isFinite) {
-            throw ValidationError("--seconds must be a positive number of seconds, got \(seconds)")
-        }
-        if let windows, windows <= 0 {
-            throw ValidationError("--windows must be a positive count, got \(windows)")
-        }
         if seconds != nil && windows != nil {
             throw ValidationError("give --seconds or --windows, not both")
-        }
-        for (flag, value) in [("--numpy-per-step", numpyPerStep), ("--numpy", numpyWindowed)] {
-            if let value, !(value > 0 && value.isFinite) {
-                throw ValidationError("\(flag) must be numpy's characters per second, a positive number; got \(value)")
-            }
         }
         if kernels && writeDefaultCorpus != nil {
             throw ValidationError("--kernels and --write-default-corpus are separate runs; give one of them")
@@ -125,12 +119,13 @@ struct Bench: ParsableCommand {
         // A stream needs one window of T inputs plus its next target: 32 × (64 + 2) for (b), 25 + 2 for (a).
         let (needed, shape) = runsB ? (32 * 66, "32 streams of 65-character windows") : (27, "one stream of 26-character windows")
         guard text.ids.count >= needed else {
-            throw BenchError(description: "\(corpus.source) has \(text.ids.count) characters; the benchmark needs at least \(needed) (\(shape))")
+            throw BenchError(description: "\(corpus.source) has \(counted(text.ids.count, "character")); the benchmark needs at least \(needed) (\(shape))")
         }
         let seconds = self.seconds ?? 5
         let length = windows.map { "\($0) windows" } ?? "\(seconds) s"
         print("corpus: \(corpus.source): \(format(Double(text.ids.count))) characters, V = \(text.vocabularySize); \(length) per run")
         print("BLAS: \(BLAS.description)")
+        print("smooth loss/char: min-char-rnn's 0.999 moving average of each window's loss per character, from ln V; numpy prints the same")
         #if DEBUG
         print("warning: this is a debug build; `make bench` builds with -c release")
         #endif
@@ -158,7 +153,7 @@ struct Bench: ParsableCommand {
                 if !numpy.isEmpty {
                     line += " = " + numpy.map { String(format: "%.1f× numpy %@", result.0 / $0.1, $0.0) }.joined(separator: " · ")
                 }
-                line += " (per CPU second \(format(result.1)))" + String(format: "; loss/char %.2f → %.2f", result.2, result.3)
+                line += " (per CPU second \(format(result.1)))" + String(format: "; smooth loss/char %.3f -> %.3f", result.2, result.3)
                 print(line)
             }
         }
@@ -173,7 +168,7 @@ struct Bench: ParsableCommand {
                 let result = train(&model, optimizer: &adam, text: text, batch: 32, steps: 64, reduction: .mean,
                                    seconds: seconds, windowLimit: windows) { $0.clipByGlobalNorm(5) }
                 print("(b) batched H=\(hidden) T=64 B=32 Adam 2e-3, global-norm clip 5, Float: \(format(result.0)) chars/s"
-                      + " (per CPU second \(format(result.1)); target \(format(target)))" + String(format: "; loss/char %.2f → %.2f", result.2, result.3))
+                      + " (per CPU second \(format(result.1)); target \(format(target)))" + String(format: "; smooth loss/char %.3f -> %.3f", result.2, result.3))
             }
         }
     }

@@ -6,12 +6,7 @@ import Unrolled
 /// A model with one parameter matrix, to time an optimiser step alone.
 struct OneMatrix: ParameterSet {
     var w: Matrix<Float>
-    static let parameterNames = ["w"]
-    var parameters: [Matrix<Float>] { [w] }
-    mutating func forEachParameter(_ body: (Int, inout Matrix<Float>) -> Void) { body(0, &w) }
-    mutating func forEachParameter(pairedWith other: OneMatrix, _ body: (Int, inout Matrix<Float>, Matrix<Float>) -> Void) {
-        body(0, &w, other.w)
-    }
+    static var parameterPaths: [(name: String, path: WritableKeyPath<OneMatrix, Matrix<Float>>)] { [("w", \.w)] }
 }
 
 /// Nanoseconds per element of each kernel, next to the same loop compiled with this

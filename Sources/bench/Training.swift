@@ -18,18 +18,21 @@ struct EncodedText {
 }
 
 /// Trains `model` on `text` for `seconds` of wall time, B streams side by side, each
-/// carrying its state from one window to the next. Returns characters per second and
-/// the first and last window losses (mean per character).
+/// carrying its state from one window to the next. Returns characters per second and the
+/// smooth loss per character at the start (ln V) and at the end: min-char-rnn's measure,
+/// a 0.999 moving average of each window's loss, the same the numpy reference prints (one
+/// window's loss alone jumps with the text it happens to cover).
 func train<Scalar, O: Optimizer>(
     _ model: inout RNN<Scalar>, optimizer: inout O, text: EncodedText, batch B: Int, steps T: Int,
     reduction: LossReduction, seconds: Double, windowLimit: Int? = nil, clip: (inout RNN<Scalar>) -> Void
-) -> (charsPerSecond: Double, cpuCharsPerSecond: Double, firstLoss: Double, lastLoss: Double) where O.Scalar == Scalar {
+) -> (charsPerSecond: Double, cpuCharsPerSecond: Double, firstSmoothLoss: Double, lastSmoothLoss: Double) where O.Scalar == Scalar {
     let H = model.hiddenSize
     let segment = text.ids.count / B                                  // stream b reads [b·segment, (b+1)·segment)
     precondition(segment > T + 1, "the corpus is too short for \(B) streams of windows of \(T)")
     var cursor = 0
     var h = Matrix<Scalar>.zeros(B, H)
-    var first = Double.nan, last = Double.nan
+    let first = log(Double(text.vocabularySize))
+    var smooth = first
     var windows = 0
     let start = DispatchTime.now().uptimeNanoseconds
     let startCPU = threadCPUSeconds()
@@ -56,12 +59,11 @@ func train<Scalar, O: Optimizer>(
         cursor += T
         windows += 1
         let perCharacter = pass.loss * reduction.scale(count: 1) / (reduction == .sum ? Double(B * T) : 1)
-        if windows == 1 { first = perCharacter }
-        last = perCharacter
+        smooth = 0.999 * smooth + 0.001 * perCharacter
         elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
     let characters = Double(windows * B * T)
-    return (characters / elapsed, characters / (threadCPUSeconds() - startCPU), first, last)
+    return (characters / elapsed, characters / (threadCPUSeconds() - startCPU), first, smooth)
 }
 
 /// The CPU time this thread has used: unlike wall time, it does not count the time other

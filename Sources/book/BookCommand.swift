@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 
 /// `swift run book …`: the reader's and the author's tool for the book as a whole.
 @main
@@ -8,4 +9,7 @@ struct BookCommand: ParsableCommand {
         abstract: "Work with Unrolled, the book: list its chapters, check them, see the Swift they become.",
         subcommands: [ListChapters.self, CheckBook.self, ShowTangled.self, CheckExercise.self, CheckSolutions.self, BuildSite.self, VerifyClaims.self, GradCheck.self]
     )
+
+    /// Parsed as every program of the book is: one leading `--` ignored, bad input one line.
+    static func main() { runCommandLine() }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Literate
 
@@ -21,6 +22,15 @@ struct ChapterOptions: ParsableArguments {
             throw ExitCode.failure
         }
     }
+}
+
+/// How `book site` and `book verify` build and run the chapters.
+struct ChapterRunOptions: ParsableArguments {
+    @Option(help: "SwiftPM's build folder for the release builds of the chapters.")
+    var scratchPath: String = ".build"
+
+    @Option(help: "Seconds a chapter may run before it counts as failed.", range: 1...86_400)
+    var timeout: Double = 900
 }
 
 func printError(_ message: String) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Literate
 import Notebook
+import ProgramRunner
 
 /// `book exercise 1.1`: builds the chapter with the reader's version of an exercise
 /// (`-DEXERCISES`) and runs it, then reads the verdicts the chapter printed.
@@ -31,17 +32,20 @@ struct CheckExercise: ParsableCommand {
             printError("error: no exercise \(id); the book has: \(known.isEmpty ? "none" : known)")
             throw ExitCode.failure
         }
-        let build = solution
-            ? ["--product", target]
-            : ["--product", target, "--scratch-path", ".build-exercises", "-Xswiftc", "-DEXERCISES"]
+        let program = ChapterProgram(target: target, packageRoot: options.packageRoot, release: false,
+                                     answers: solution ? .solutions : .exercises)
         printError("Building \(target) with \(solution ? "the book's solution" : "your answer") to exercise \(id)…")
-        guard try SwiftPM.run(build, in: options.packageRoot) == 0 else {
+        do {
+            try program.build()
+        } catch let failure as ChapterProgram.BuildFailure {
+            printError(failure.output)
             printError("error: \(chapter.path) does not build with your answer; the compiler's messages above point at its lines")
             throw ExitCode.failure
         }
-        let binFolder = try SwiftPM.output(["build", "--show-bin-path"] + build.filter { $0 != "--product" && $0 != target }, in: options.packageRoot)
-        let output = try SwiftPM.runProgram(URL(fileURLWithPath: binFolder).appendingPathComponent(target), in: options.packageRoot)
+        let result = try program.run()
+        let output = (status: result.status, text: String(decoding: result.standardOutput, as: UTF8.self))
         print(output.text, terminator: "")
+        FileHandle.standardError.write(result.standardError)
 
         let verdicts = output.text.split(separator: "\n").compactMap { ExerciseCheck.verdict(in: String($0), for: id) }
         guard output.status == 0 else {

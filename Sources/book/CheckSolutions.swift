@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Literate
 import Notebook
+import ProgramRunner
 
 /// `book solutions`: the book's own answers must pass its own checks.
 ///
@@ -22,13 +23,16 @@ struct CheckSolutions: ParsableCommand {
         var failures: [String] = []
         for chapter in chapters {
             guard let target = chapter.targetName else { continue }
-            guard try SwiftPM.run(["-c", "release", "--product", target], in: options.packageRoot) == 0 else {
-                failures.append("\(chapter.path): does not build")
+            let program = ChapterProgram(target: target, packageRoot: options.packageRoot, release: true)
+            do {
+                try program.build()
+            } catch let failure as ChapterProgram.BuildFailure {
+                failures.append("\(chapter.path): does not build\n\(failure.errorLines)")
                 continue
             }
-            let binFolder = try SwiftPM.output(["build", "-c", "release", "--show-bin-path"], in: options.packageRoot)
             let started = Date()
-            let output = try SwiftPM.runProgram(URL(fileURLWithPath: binFolder).appendingPathComponent(target), in: options.packageRoot)
+            let result = try program.run()
+            let output = (status: result.status, text: String(decoding: result.standardOutput, as: UTF8.self))
             let seconds = Date().timeIntervalSince(started)
             let lines = output.text.split(separator: "\n").map(String.init)
             if output.status != 0 {

@@ -1,8 +1,10 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
+import SafeTensors
 import Unrolled
 
-extension CellKind: ExpressibleByArgument {}
+extension RecurrentCell: ExpressibleByArgument {}
 extension LossReduction: ExpressibleByArgument {}
 
 /// `book gradcheck`: are the hand-derived gradients right? Three witnesses per variable.
@@ -24,38 +26,36 @@ struct GradCheck: ParsableCommand {
             """
     )
 
-    @Option(help: "The cell to check: \(CellKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var cell: CellKind = .rnn
+    @Option(help: "The cell to check: \(RecurrentCell.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var cell: RecurrentCell = .rnn
 
-    @Option(help: "Seed of the random problem.")
+    @Option(help: "Seed of the random problem.", range: 0...UInt64.max)
     var seed: UInt64 = 1
 
-    @Option(help: "Batch size B.")
+    @Option(help: "Batch size B.", range: 1...256)
     var batch: Int = 4
 
-    @Option(help: "Steps T in the window.")
-    var steps: Int = 20
+    @Option(help: "T, the unroll length: the steps in the window.", range: 1...1_024)
+    var unroll: Int = 20
 
-    @Option(help: "Vocabulary size V (inputs and outputs).")
+    @Option(help: "Vocabulary size V (inputs and outputs).", range: 2...1_024)
     var vocabulary: Int = 10
 
-    @Option(help: "Hidden size H.")
+    @Option(help: "Hidden size H.", range: 1...1_024)
     var hidden: Int = 16
 
     @Option(help: "Loss over the window: sum (as min-char-rnn) or mean per character.")
     var reduction: LossReduction = .mean
 
-    @Option(help: "Most entries per variable checked numerically (a seeded sample of larger ones).")
+    @Option(help: "Most entries per variable checked numerically (a seeded sample of larger ones).", range: 1...1_000_000)
     var entries: Int = 200
 
     @Option(help: "Write the problem and its analytic gradients to this safetensors file.")
     var export: String?
 
     func validate() throws {
-        for (name, value) in [("--batch", batch), ("--steps", steps), ("--vocabulary", vocabulary), ("--hidden", hidden), ("--entries", entries)] {
-            guard value > 0 else { throw ValidationError("\(name) must be positive, got \(value)") }
-        }
-        guard vocabulary * hidden <= 1 << 20, hidden * hidden <= 1 << 20, batch * steps <= 1 << 16 else {
+        // Each factor is at most 1,024, so these products cannot overflow.
+        guard vocabulary * hidden <= 1 << 20, hidden * hidden <= 1 << 20, batch * unroll <= 1 << 16 else {
             throw ValidationError("the problem is too large for a gradient check; keep V·H and H·H under 2^20 and B·T under 2^16")
         }
     }
@@ -63,10 +63,10 @@ struct GradCheck: ParsableCommand {
     func run() throws {
         switch cell {
         case .rnn, .relu:
-            let problem = RNNGradientCheckProblem(seed: seed, batchSize: batch, steps: steps, vocabularySize: vocabulary,
+            let problem = RNNGradientCheckProblem(seed: seed, batchSize: batch, steps: unroll, vocabularySize: vocabulary,
                                                   hiddenSize: hidden, reduction: reduction, activation: cell.activation)
             let name = cell == .relu ? "vanilla RNN with ReLU (chapter 7)" : "vanilla RNN"
-            print("\(name), seed \(seed): B = \(batch), T = \(steps), V = \(vocabulary), H = \(hidden), loss = \(reduction.rawValue) cross-entropy, non-zero h_0")
+            print("\(name), seed \(seed): B = \(batch), T = \(unroll), V = \(vocabulary), H = \(hidden), loss = \(reduction.rawValue) cross-entropy, non-zero h_0")
             let report = problem.check(maxEntriesPerVariable: entries, seed: seed)
             print(report)
             if let export {

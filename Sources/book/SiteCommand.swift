@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Site
 
@@ -25,11 +26,7 @@ struct BuildSite: ParsableCommand {
     @Option(help: "The theme folder: layout, styles, scripts (default: site/theme in the package).")
     var theme: String?
 
-    @Option(help: "SwiftPM's build folder for the release builds of the chapters.")
-    var scratchPath: String = ".build"
-
-    @Option(help: "Seconds a chapter may run before it counts as failed.")
-    var timeout: Double = 900
+    @OptionGroup var running: ChapterRunOptions
 
     @Flag(help: "Render a chapter that fails to run, with its error on the page, instead of failing the build.")
     var keepGoing = false
@@ -57,7 +54,7 @@ struct BuildSite: ParsableCommand {
         configuration.keepGoing = keepGoing
         configuration.rerun = rerun
         let log: (String) -> Void = { printError("site: " + $0) }
-        let runner = SwiftChapterRunner(packageRoot: root, scratchPath: scratchPath, timeout: timeout, log: log)
+        let runner = SwiftChapterRunner(packageRoot: root, scratchPath: running.scratchPath, timeout: running.timeout, log: log)
         let report: SiteBuilder.Report
         do {
             report = try SiteBuilder(configuration: configuration, log: log).build(runner: runner)

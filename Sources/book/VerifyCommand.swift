@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Literate
 import Site
@@ -26,11 +27,7 @@ struct VerifyClaims: ParsableCommand {
     @Option(help: "Chapter numbers to run, separated by commas (default: every chapter with a program).")
     var only: String?
 
-    @Option(help: "SwiftPM's build folder for the release builds of the chapters.")
-    var scratchPath: String = ".build"
-
-    @Option(help: "Seconds a chapter may run before it counts as failed.")
-    var timeout: Double = 900
+    @OptionGroup var running: ChapterRunOptions
 
     static func parseSeeds(_ text: String) throws -> [UInt64] {
         let seeds = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -56,7 +53,7 @@ struct VerifyClaims: ParsableCommand {
         print("verifying \(chapters.count) chapter\(chapters.count == 1 ? "" : "s") with seeds \(seeds.map(String.init).joined(separator: ", ")) and \(kernels)")
         var failures = 0
         for seed in seeds {
-            var runner = SwiftChapterRunner(packageRoot: options.packageRoot, scratchPath: scratchPath, timeout: timeout) { printError("verify: " + $0) }
+            var runner = SwiftChapterRunner(packageRoot: options.packageRoot, scratchPath: running.scratchPath, timeout: running.timeout) { printError("verify: " + $0) }
             runner.environment["UNROLLED_SEED"] = String(seed)
             for chapter in chapters {
                 let target = chapter.targetName!

@@ -116,6 +116,13 @@ import Testing
         }
     }
 
+    /// cmark replaces a NUL byte with U+FFFD without a word; the chapter would compile a
+    /// different program from the one in the file.
+    @Test func nulByteIsAnErrorWithItsLine() {
+        let found = diagnostics("# T\n\nprose\n\n```swift\nprint(\"a\u{0}b\")\n```\n")
+        #expect(found == ["chapters/04-bptt.md:6: error: a NUL byte (U+0000): chapters are text; remove it"])
+    }
+
     @Test func unknownAttribute() {
         let found = diagnostics("# T\n\ntext\n\n```swift nrun\nprint(1)\n```\n")
         #expect(found == ["chapters/04-bptt.md:5: error: unknown cell attribute \"nrun\" (known: lib, hide, norun, exercise=ID, solution=ID)"])

@@ -1,6 +1,7 @@
 import Foundation
 import Literate
 import Testing
+import Notebook
 @testable import Site
 
 @Test func chapterLinksPointAtPages() {
@@ -51,8 +52,8 @@ import Testing
 
 @Test func transcriptFailuresNameTheLastCell() {
     let transcript = Data("\u{1E}unrolled-cell 0\nok\n\u{1E}unrolled-cell 3\n".utf8)
-    #expect(ChapterRun.lastCell(in: transcript) == 3)
-    #expect(ChapterRun.lastCell(in: Data("no markers".utf8)) == -1)
+    #expect(Transcript.read(transcript).lastCell == 3)
+    #expect(Transcript.read(Data("no markers".utf8)).lastCell == -1)
 }
 
 @Test func sanitizerKeepsDrawingAndDropsTheRest() throws {

@@ -78,6 +78,26 @@ import Testing
         #expect(!index.contains("\u{E000}"))
     }
 
+    /// Chapter outputs depend on the OpenBLAS kernels (rounding grows through training into
+    /// different samples): every page says which built it, and a run made with other
+    /// kernels is not served from the cache.
+    @Test func pagesNameTheKernelsAndTheCacheKeysThem() throws {
+        let fixture = try SiteFixture()
+        defer { fixture.remove() }
+        let runner = FakeRunner()
+        var configuration = fixture.configuration()
+        configuration.environment = "OpenBLAS kernels: OPENBLAS_CORETYPE=SkylakeX"
+        _ = try SiteBuilder(configuration: configuration).build(runner: runner)
+        for page in ["index.html", "01-one-cell.html"] {
+            #expect(try fixture.page(page).contains("Outputs computed with OpenBLAS kernels: OPENBLAS_CORETYPE=SkylakeX."))
+        }
+        configuration.environment = "OpenBLAS kernels: chosen by OpenBLAS (OPENBLAS_CORETYPE unset)"
+        _ = try SiteBuilder(configuration: configuration).build(runner: runner)
+        #expect(runner.calls == ["ch01", "ch01"], "other kernels: run again")
+        #expect(SiteBuilder.blasEnvironment(["OPENBLAS_CORETYPE": "Haswell"]).hasSuffix("OPENBLAS_CORETYPE=Haswell")
+                || SiteBuilder.blasEnvironment([:]) == "BLAS: Accelerate")
+    }
+
     @Test func runsAreCachedAndProseEditsDoNotRerun() throws {
         let fixture = try SiteFixture()
         defer { fixture.remove() }

@@ -115,7 +115,7 @@ final class FakeRunner: ChapterRunning, @unchecked Sendable {
         let plot = LinePlot(title: "Loss", xLabel: "step", yLabel: "loss", caption: "It falls.",
                             series: [Series("train", y: [3, 2, 1.5, 1.2])])
         let forged = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script><rect width=\"5\" height=\"5\" fill=\"url(http://evil.example/x)\" onclick=\"alert(3)\"><title>ok &lt;b&gt;</title></rect><a href=\"javascript:alert(4)\"><text>link</text></a><foreignObject><div>x</div></foreignObject></svg>"
-        var outputs: [Int: [ChapterRun.Output]] = [
+        var outputs: [Int: [Transcript.Output]] = [
             first: [.text("hello\n" + SiteFixture.hostile + "\n"), .figure(svg: plot.svg()), .figure(svg: forged), .figure(svg: "not xml <")],
             hidden: [.text("printed by a hidden cell\n")],
             exercise: [.text("42\n")],

@@ -5,37 +5,38 @@ import Testing
 /// Chapters are programs a reader runs with their own flags and data: bad input must end
 /// in one line on standard error and a non-zero exit, never a crash or a screen of `nan`.
 @Suite(.serialized) struct ChapterProgramTests {
-    func run(_ chapter: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let result = try Subprocess.run(try Subprocess.builtBeside(chapter).path, arguments)
+    func run(_ chapter: String, _ arguments: [String], timeout: TimeInterval = 300) throws -> (status: Int32, output: String) {
+        let result = try Subprocess.run(try Subprocess.builtBeside(chapter).path, arguments, timeout: timeout)
+        #expect(!result.timedOut, "\(chapter) \(arguments) did not finish in \(timeout) s")
         return (result.status, result.text)
     }
 
     @Test func divergingTrainingStopsWithOneLine() throws {
-        let result = try run("ch03", ["--learning-rate", "1e30", "--epochs", "1"])
+        let result = try run("ch03", ["--learning-rate", "1e38", "--epochs", "1"])
         #expect(result.status == 1, "\(result.output)")
         let complaint = result.output.split(separator: "\n").filter { $0.contains("training diverged") }
         #expect(complaint.count == 1, "\(result.output)")
         #expect(complaint.first?.hasPrefix("ch03: training diverged: the loss became") == true)
     }
 
-    /// Chapter 7: bad settings and a diverging run are one line each and exit status 1.
-    @Test func chapter7BadInputIsOneLineAndStatusOne() throws {
-        let cases: [([String], String)] = [
-            (["--unroll", "0"], "--unroll must be between 1 and 640"),
-            (["--unroll", "-3"], "--unroll must be between 1 and 640"),
-            (["--learning-rate", "0"], "--learning-rate must be a positive number"),
-            (["--learning-rate", "-0.5"], "--learning-rate must be a positive number"),
-            (["--learning-rate", "1e30", "--updates", "5"], "training diverged: the loss became"),
-        ]
-        try expectOneLineFailures("ch07", cases)
+    /// Chapter 7: a non-positive unroll length or learning rate is one line and the usage
+    /// status, 64; a run whose loss stops being a number is one line and status 1.
+    @Test func chapter7BadInputIsOneLine() throws {
+        try expectOneLineFailures("ch07", [
+            (["--unroll", "0"], "--unroll <unroll>': must be a whole number from 1 to 640"),
+            (["--unroll", "-3"], "--unroll <unroll>': must be a whole number from 1 to 640"),
+            (["--learning-rate", "0"], "--learning-rate <learning-rate>': must be a number above 0"),
+            (["--learning-rate", "-0.5"], "--learning-rate <learning-rate>': must be a number above 0"),
+        ], status: 64)
+        try expectOneLineFailures("ch07", [(["--learning-rate", "1e30", "--updates", "5"], "training diverged: the loss became")])
     }
 
-    /// Each case's arguments end the chapter with status 1 and exactly one line
+    /// Each case's arguments end the chapter with `status` and exactly one line
     /// `chNN: …` that contains the expected text.
-    func expectOneLineFailures(_ chapter: String, _ cases: [([String], String)]) throws {
+    func expectOneLineFailures(_ chapter: String, _ cases: [([String], String)], status: Int32 = 1) throws {
         for (arguments, expected) in cases {
             let result = try run(chapter, arguments)
-            #expect(result.status == 1, "\(arguments): \(result.output)")
+            #expect(result.status == status, "\(arguments): \(result.output)")
             let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("\(chapter): ") }
             #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(arguments): \(result.output)")
         }
@@ -50,9 +51,53 @@ import Testing
         let cases: [([String], String)] = [
             (["--data", empty.path], "is empty"),
             (["--data", folder.appendingPathComponent("missing.txt").path], "no such file"),
-            (["--temperature", "0"], "--temperature must be a positive number"),
             (["--prime", "§¤", "--steps", "1"], "characters not in the vocabulary"),
         ]
         try expectOneLineFailures("ch06", cases)
+    }
+
+    /// A FIFO, /dev/stdin, /dev/zero and a folder as `--data`: each is refused at once with
+    /// one line saying what it is (a FIFO used to block forever waiting for a writer, and
+    /// /dev/zero read without end), for both chapters that read text.
+    @Test(arguments: ["ch05", "ch06"])
+    func nonRegularDataIsOneLineAndNeverHangs(chapter: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("pipe")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let cases = [(fifo.path, "is a FIFO (named pipe), not a regular file"), ("/dev/stdin", "/dev/stdin is"),  // what it points to: here the test's empty input file
+                     ("/dev/zero", "is a device, not a regular file"), (folder.path, "is a directory")]
+        for (path, expected) in cases {
+            let result = try run(chapter, ["--data", path], timeout: 30)
+            #expect(result.status == 1, "\(path): \(result.output)")
+            let errorLines = result.output.split(separator: "\n").filter { $0.hasPrefix("\(chapter): ") }
+            #expect(errorLines.count == 1 && errorLines[0].contains(expected), "\(path): \(result.output)")
+        }
+    }
+
+    /// An error line stays one line, and cannot move the cursor: control characters the
+    /// reader typed are shown escaped. Counts read as English.
+    @Test func errorLinesEscapeControlCharactersAndCountInTheSingular() throws {
+        let prime = try run("ch06", ["--prime", "a\rb\u{1B}[2J", "--steps", "1"], timeout: 60)
+        let line = prime.output.split(separator: "\n").first { $0.hasPrefix("ch06: ") }
+        #expect(line?.contains(#"--prime "a\rb\u{1B}[2J""#) == true, "\(prime.output)")
+        #expect(!prime.output.contains("\r") && !prime.output.contains("\u{1B}"))
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-one-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let one = folder.appendingPathComponent("one.txt")
+        try Data("a".utf8).write(to: one)
+        let short = try run("ch06", ["--data", one.path], timeout: 30)
+        #expect(short.status == 1 && short.output.contains("has 1 character;"), "\(short.output)")
+    }
+
+    /// `--temperature 1e-308` used to pass validation, train for the whole run, and trap
+    /// when sampling (1/τ = ∞). Now the whole chapter runs, and the tiny-τ sample is argmax.
+    @Test(arguments: ["1e-308", "1e-300"])
+    func tinyTemperatureRunsToTheEnd(τ: String) throws {
+        let result = try run("ch06", ["--steps", "2", "--temperature", τ, "--length", "20", "--numpy-seconds", "0"], timeout: 300)
+        #expect(result.status == 0, "\(result.output)")
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import Notebook
 import Testing
+@testable import SafeTensors
 @testable import Unrolled
 
 /// The hand-derived backward pass of the vanilla RNN against central differences and
@@ -61,7 +63,7 @@ import Testing
         var variables = problem.variables()
         variables[1].analytic = 1.01 * variables[1].analytic
         let report = checkGradients(variables, maxEntriesPerVariable: 20) { values in
-            problem.loss(RNN(parameters: Array(values[0..<5])), hStart: values[5])
+            problem.loss(problem.model.replacingParameters(with: values.dropLast()), hStart: values.last!)
         }
         #expect(!report.passed)
         #expect(report.rows[1].numericError > 1e-3)
@@ -104,6 +106,26 @@ import Testing
         #expect(try file.tensor(named: "grad.wXH", shape: [4, 5]).doubles == gradients.wXH.scalars)
         #expect(try file.tensor(named: "grad.hStart", shape: [2, 5]).doubles == dhStart.scalars)
         #expect(file.tensors.count == 15)
+    }
+
+    /// The format's documentation promised `W_xh`, `dW_xh` and `I32` ids while the export
+    /// wrote `wXH`, `grad.wXH` and `I64`: every tensor name the documentation's layout
+    /// section shows in backquotes must be one the export writes, and ids are I64.
+    @Test func theFormatsDocumentationNamesWhatTheExportWrites() throws {
+        let source = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/SafeTensors/SafeTensors.swift").standardizedFileURL, encoding: .utf8)
+        let start = try #require(source.range(of: "/// ## Our names and layout"))
+        let end = try #require(source.range(of: "/// ## Reading and writing"))
+        let layout = String(source[start.upperBound..<end.lowerBound])
+        let problem = RNNGradientCheckProblem(seed: 1, batchSize: 2, steps: 3, vocabularySize: 4, hiddenSize: 5, reduction: .mean)
+        let written = problem.exportTensors().tensors
+        let names = Set(written.map(\.name))
+        let shown = layout.matches(of: /`((?:grad\.)?[a-z][a-zA-Z]*)` \(/).map { String($0.1) }
+        #expect(shown.count >= 4, "\(layout)")
+        for name in shown { #expect(names.contains(name), "the documentation shows `\(name)`, the export writes \(names.sorted())") }
+        #expect(layout.contains("`grad.wXH`") && names.contains("grad.wXH"))
+        #expect(layout.contains("`I64`") && written.first { $0.name == "inputs" }?.dtype == .i64)
+        #expect(!layout.contains("dW_xh") && !layout.contains("`W_xh`"))
     }
 }
 

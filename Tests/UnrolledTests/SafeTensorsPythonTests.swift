@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import SafeTensors
 @testable import Unrolled
 
 /// The sample tensors in numpy, as `safeTensorsSample` builds them in Swift.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import SafeTensors
 @testable import Unrolled
 
 private typealias Tensor = SafeTensors.Tensor

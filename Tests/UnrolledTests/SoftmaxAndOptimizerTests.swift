@@ -1,4 +1,5 @@
 import Foundation
+import Notebook
 import Testing
 @testable import Unrolled
 
@@ -55,16 +56,7 @@ import Testing
 struct TwoMatrices: ParameterSet, Equatable {
     var a: Matrix<Double>
     var b: Matrix<Double>
-    static let parameterNames = ["a", "b"]
-    var parameters: [Matrix<Double>] { [a, b] }
-    mutating func forEachParameter(_ body: (Int, inout Matrix<Double>) -> Void) {
-        body(0, &a)
-        body(1, &b)
-    }
-    mutating func forEachParameter(pairedWith other: TwoMatrices, _ body: (Int, inout Matrix<Double>, Matrix<Double>) -> Void) {
-        body(0, &a, other.a)
-        body(1, &b, other.b)
-    }
+    static var parameterPaths: [(name: String, path: WritableKeyPath<TwoMatrices, Matrix<Double>>)] { [("a", \.a), ("b", \.b)] }
 }
 
 @Suite struct OptimizerTests {

@@ -29,21 +29,21 @@ import Foundation
 ///
 /// Shapes are those of the book, which writes vectors as rows and puts the batch first:
 /// `h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)` with `x_t` of shape (B, D) and `h_t` of
-/// shape (B, H). A tensor keeps the shape of the matrix it stores, so a bias is one row:
-/// `W_xh` (D, H), `W_hh` (H, H), `W_hy` (H, V), `b_h` (1, H), `b_y` (1, V), a state (B, H),
-/// character indices `I32` (B, T). A tensor is named after its symbol in the prose, with
-/// the subscript after an underscore (`W_xh` for the code's `wXH`), and a gradient after the
-/// parameter it belongs to (`dW_xh`). Parameters are `F32` in training checkpoints and
-/// `F64` where gradients are checked. The code that writes a particular kind of file (a
-/// training checkpoint, `book gradcheck --export`) lists the tensors it holds.
+/// shape (B, H). A tensor keeps the shape of the matrix it stores, so a bias is one row.
+/// Tensors are named as the code names them (`RNN.namedParameters`): `wXH` (D, H), `wHH`
+/// (H, H), `wHY` (H, V), `bH` (1, H), `bY` (1, V); a gradient is `grad.` and the name of what
+/// it is the gradient of (`grad.wXH`). Character ids are `I64` (B, T), batch first, as numpy
+/// and PyTorch index with them. `book gradcheck --export` writes exactly this, in `F64`,
+/// and lists its tensors in `RNNGradientCheckProblem.exportTensors()`; `I32` and `F32` are
+/// read and written too, for files made elsewhere.
 ///
 /// ## Reading and writing
 ///
 /// ```swift
-/// let wXH = SafeTensors.Tensor(name: "W_xh", shape: [D, H], floats: weights)
+/// let wXH = SafeTensors.Tensor(name: "wXH", shape: [D, H], floats: weights)
 /// try SafeTensors.write([wXH], metadata: ["step": "1000"], to: url)
 /// let file = try SafeTensors.read(from: url)
-/// let restored = try file.tensor(named: "W_xh").floats   // [Float], row-major
+/// let restored = try file.tensor(named: "wXH").floats   // [Float], row-major
 /// ```
 ///
 /// `write` replaces the file atomically: it writes a temporary file in the same folder and
