@@ -3,8 +3,9 @@ import Foundation
 /// A picture a chapter shows with ``Notebook/show(_:)``: drawn with text characters in a
 /// terminal and as SVG on the book's site.
 ///
-/// The book's figures are ``LinePlot``, ``BarPlot``, ``Heatmap`` and ``Histogram``. Every
-/// one has a title, axis labels and a caption, and is a value: build it, then show it.
+/// The book's figures are ``LinePlot``, ``BarPlot``, ``Heatmap`` and ``Histogram``, which
+/// have axes, and ``UnrolledGraph``, the diagram of the network unrolled in time. Every one
+/// has a title and a caption, and is a value: build it, then show it.
 public protocol Figure: Sendable {
     var title: String { get }
     /// One or two sentences under the figure saying what to look at.

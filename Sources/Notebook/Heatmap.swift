@@ -67,23 +67,36 @@ public struct Heatmap: Figure {
         var svg = SVGWriter()
         let scale = self.scale
         let left = 64.0, top = 36.0
+        // A small grid gets large cells with its values written in them, and a figure
+        // only as wide as it needs; a large one fills the standard width.
+        let written = showsValues
         let plotWidth = SVGWriter.width - left - 16
-        let cellWidth = min(28, plotWidth / Double(max(1, columnCount)))
-        let cellHeight = min(22, max(3, 420 / Double(max(1, rowCount))))
-        let labelEveryRow = max(1, Int((12 / cellHeight).rounded(.up)))
+        let cellWidth = written ? 60 : min(28, plotWidth / Double(max(1, columnCount)))
+        let cellHeight = written ? 34 : min(22, max(3, 420 / Double(max(1, rowCount))))
+        // Narrow enough for a phone's column (about 340 px) when the grid allows, and
+        // wide enough for the title (15 px bold: about 8.6 px a character).
+        let width = written ? max(left + Double(columnCount) * cellWidth + 24, Double(title.count) * 8.6 + 24) : SVGWriter.width
+        // Row labels are never drawn below 10 px: on a crowded axis, only every few rows.
+        let labelEveryRow = max(1, Int((11 / cellHeight).rounded(.up)))
         let labelEveryColumn = max(1, Int((9 / cellWidth).rounded(.up)))
         for (r, row) in values.enumerated() {
             for (c, value) in row.enumerated() {
                 let column = columnLabels.isEmpty ? "\(xLabel) \(c)" : "\(xLabel) \(c) \(TextFrame.visible(columnLabels[c]).debugQuoted)"
-                svg.add("<rect x=\"\(SVGWriter.n(left + Double(c) * cellWidth))\" y=\"\(SVGWriter.n(top + Double(r) * cellHeight))\" width=\"\(SVGWriter.n(cellWidth + 0.3))\" height=\"\(SVGWriter.n(cellHeight + 0.3))\" fill=\"\(scale.hex(value))\"><title>\(SVGWriter.escape("\(yLabel) \(rowLabel(r)), \(column)")): \(NumberFormat.short(value))</title></rect>")
+                let x = left + Double(c) * cellWidth, y = top + Double(r) * cellHeight
+                svg.add("<rect x=\"\(SVGWriter.n(x))\" y=\"\(SVGWriter.n(y))\" width=\"\(SVGWriter.n(cellWidth + 0.3))\" height=\"\(SVGWriter.n(cellHeight + 0.3))\" fill=\"\(scale.hex(value))\"><title>\(SVGWriter.escape("\(yLabel) \(rowLabel(r)), \(column)")): \(NumberFormat.short(value))</title></rect>")
+                if written {
+                    // Dark text on pale cells, white on strong ones, in either page theme.
+                    let ink = abs(scale.position(value)) > 0.55 ? "#ffffff" : "#1d1f23"
+                    svg.text(String(format: "%+.2f", value), x: x + cellWidth / 2, y: y + cellHeight / 2 + 4.5, anchor: "middle", size: 13, extra: "fill=\"\(ink)\" font-family=\"ui-monospace, monospace\"")
+                }
             }
             if r % labelEveryRow == 0 {
-                svg.text(rowLabel(r), x: left - 5, y: top + (Double(r) + 0.5) * cellHeight + 4, anchor: "end", size: min(11, max(8, cellHeight)))
+                svg.text(rowLabel(r), x: left - 5, y: top + (Double(r) + 0.5) * cellHeight + 4, anchor: "end", size: min(written ? 13 : 11, max(10, cellHeight)))
             }
         }
         let gridBottom = top + Double(rowCount) * cellHeight
         for (c, label) in columnLabels.enumerated() where c % labelEveryColumn == 0 {
-            svg.text(TextFrame.visible(label), x: left + (Double(c) + 0.5) * cellWidth, y: gridBottom + 15, anchor: "middle", size: 12, extra: "font-family=\"ui-monospace, monospace\" xml:space=\"preserve\"")
+            svg.text(TextFrame.visible(label), x: left + (Double(c) + 0.5) * cellWidth, y: gridBottom + 15, anchor: "middle", size: written ? 14 : 12, extra: "font-family=\"ui-monospace, monospace\" xml:space=\"preserve\"")
         }
         let gridRight = left + Double(columnCount) * cellWidth
         svg.text(xLabel, x: (left + gridRight) / 2, y: gridBottom + 34, anchor: "middle")
@@ -97,7 +110,13 @@ public struct Heatmap: Figure {
         svg.text(NumberFormat.short(scale.lo), x: barLeft, y: barTop + 24, anchor: "start", size: 11)
         if scale.diverging { svg.text("0", x: barLeft + 10 * swatch, y: barTop + 24, anchor: "middle", size: 11) }
         svg.text(NumberFormat.short(scale.hi), x: barLeft + 20 * swatch, y: barTop + 24, anchor: "end", size: 11)
-        return svg.document(title: title, caption: caption, contentBottom: barTop + 32)
+        return svg.document(title: title, caption: caption, contentBottom: barTop + 32, width: width)
+    }
+
+    /// Whether the grid is small enough to write every value in its cell (at most 8 columns and 12 rows of
+    /// finite values), as chapter 1's few hidden units over a short word are.
+    var showsValues: Bool {
+        columnCount > 0 && columnCount <= 8 && rowCount <= 12 && values.allSatisfy { $0.allSatisfy(\.isFinite) }
     }
 
     public func text(width: Int, color: Bool) -> String {

@@ -51,12 +51,15 @@ struct SVGWriter {
 
     /// The finished document: the title as the accessible name, then the body, then the
     /// caption lines under everything drawn so far (which ends at `contentBottom`).
-    func document(title: String, caption: String, contentBottom: Double) -> String {
-        let captionLines = Self.wrap(caption, limit: 96)
+    /// `width` is the figure's natural width in CSS pixels: the site shows it at that size
+    /// or smaller, never larger, so a small figure stays small and sharp.
+    func document(title: String, caption: String, contentBottom: Double, width: Double = SVGWriter.width) -> String {
+        // 96 characters of 12.5 px italic fill the standard 640 px.
+        let captionLines = Self.wrap(caption, limit: Int(96 * width / Self.width))
         let height = contentBottom + Double(captionLines.count) * 16 + (captionLines.isEmpty ? 4 : 12)
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"figure\" viewBox=\"0 0 \(Self.n(Self.width)) \(Self.n(height))\" width=\"\(Self.n(Self.width))\" height=\"\(Self.n(height))\" role=\"img\" \(Self.font) fill=\"currentColor\">\n"
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"figure\" viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" role=\"img\" \(Self.font) fill=\"currentColor\">\n"
         out += "<title>\(Self.escape(title))</title>\n"
-        out += "<text x=\"\(Self.n(Self.width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"600\">\(Self.escape(title))</text>\n"
+        out += "<text x=\"\(Self.n(width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"600\">\(Self.escape(title))</text>\n"
         out += body
         for (i, line) in captionLines.enumerated() {
             out += "<text class=\"caption\" x=\"8\" y=\"\(Self.n(contentBottom + 16 + Double(i) * 16))\" font-size=\"12.5\" font-style=\"italic\" opacity=\"0.85\">\(Self.escape(line))</text>\n"

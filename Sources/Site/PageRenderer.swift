@@ -204,7 +204,7 @@ struct PageRenderer {
             case .text(let text):
                 let trimmed = text.hasSuffix("\n") ? String(text.dropLast()) : text
                 guard !trimmed.isEmpty else { continue }
-                html += "<pre class=\"output\">\(HTML.escape(trimmed))</pre>\n"
+                html += "<pre class=\"output\">\(Self.lineSpans(trimmed))</pre>\n"
             case .figure(let svg):
                 do {
                     html += "<figure class=\"plot\">\(try SVGSanitizer.sanitize(svg))</figure>\n"
@@ -214,6 +214,16 @@ struct PageRenderer {
             }
         }
         return html + "</div>\n"
+    }
+
+    /// Printed text with every line in a `.line` (its leading spaces in `.indent`, the
+    /// rest in `.text`), so the stylesheet can wrap a long line under itself on a narrow
+    /// screen, as the typesetter does for code. No newlines between lines: each is a block.
+    static func lineSpans(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            let indent = line.prefix { $0 == " " || $0 == "\t" }
+            return "<span class=\"line\"><span class=\"indent\">\(indent)</span><span class=\"text\">\(HTML.escape(String(line.dropFirst(indent.count))))</span></span>"
+        }.joined()
     }
 
     static func failureBox(_ failure: ChapterRun.Failure, inCell: Bool) -> String {

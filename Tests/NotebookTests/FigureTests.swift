@@ -16,6 +16,12 @@ func parseSVG(_ svg: String, sourceLocation: SourceLocation = #_sourceLocation) 
     }
 }
 
+/// An attribute's value, looked up by name among all of the element's attributes
+/// (corelibs Foundation's `attribute(forName:)` misses them in a namespaced document).
+func attribute(_ name: String, of element: XMLElement) -> String? {
+    element.attributes?.first { $0.name == name }?.stringValue
+}
+
 func elements(named name: String, in element: XMLElement) -> [XMLElement] {
     var found: [XMLElement] = element.name == name ? [element] : []
     for child in element.children ?? [] {
@@ -49,6 +55,7 @@ let figures: [any Figure] = [
             values: (0..<8).map { r in (0..<11).map { c in tanh(Double(r - c) / 3) } },
             columnLabels: "hello <&>\n!".map(String.init), range: -1...1),
     Histogram(title: "Norms", xLabel: "norm", caption: "Skewed.", values: (0..<1000).map { pow(Double($0) / 1000, 3) } + [.infinity], bins: 25),
+    UnrolledGraph(steps: 4),
 ]
 
 @Test(arguments: figures.indices)
@@ -177,3 +184,20 @@ func terminalRenderingFitsTheWidth(_ width: Int) {
     let text = plot.text()
     #expect(text.contains("1 ┤") && text.contains("0 ┤"))
 }
+
+@Test func smallHeatmapsWriteTheirValuesAndKeepTheirSize() throws {
+    let small = Heatmap(title: "echo", xLabel: "letter", yLabel: "unit", values: [[0.53, -0.2, 0.91, -0.77], [0.05, 0.4, -0.95, 0.3], [-0.6, 0.12, 0, 0.7]],
+                        columnLabels: ["e", "c", "h", "o"], range: -1...1)
+    let root = try #require(parseSVG(small.svg()))
+    let texts = elements(named: "text", in: root).compactMap(\.stringValue)
+    #expect(texts.contains("+0.91") && texts.contains("-0.95"))
+    let width = try #require(attribute("width", of: root).flatMap(Double.init))
+    #expect(width < SVGWriter.width, "a 4-column grid is not stretched to the full width")
+    // A large grid keeps the standard width and labels rows at 10 px or more.
+    let large = try #require(parseSVG(Heatmap(title: "h", xLabel: "t", yLabel: "unit", values: (0..<100).map { r in (0..<30).map { Double(r - $0) } }).svg()))
+    #expect(attribute("width", of: large) == "640")
+    let sizes = elements(named: "text", in: large).compactMap { attribute("font-size", of: $0).flatMap(Double.init) }
+    #expect(!sizes.isEmpty)
+    #expect(sizes.allSatisfy { $0 >= 10 })
+}
+

@@ -50,3 +50,13 @@ import Testing
     #expect(!Transcript.isValidKey("a}}"))
     #expect(!Transcript.isValidKey("é"))
 }
+
+@Test func claimsBindTheBooksSettingsOnly() {
+    #expect(Notebook.runsWithBookSettings(arguments: []))
+    #expect(Notebook.runsWithBookSettings(arguments: ["--"]))
+    #expect(Notebook.runsWithBookSettings(arguments: ["--seed", "3"]))
+    #expect(Notebook.runsWithBookSettings(arguments: ["--", "--seed=3"]))
+    #expect(!Notebook.runsWithBookSettings(arguments: ["--hidden", "8"]))
+    #expect(!Notebook.runsWithBookSettings(arguments: ["--seed", "3", "--data", "x.txt"]))
+    #expect(!Notebook.runsWithBookSettings(arguments: ["--seed"]))
+}

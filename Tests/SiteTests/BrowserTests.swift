@@ -100,6 +100,48 @@ struct BrowserTests {
         #expect(results.contains(".html#"), "results link to sections")
     }
 
+    /// The DOM of a copy of `page` laid out `width` CSS pixels wide, with `script` run
+    /// after load; the script writes what it measured into `<pre id="probe">`.
+    func measure(_ page: String, width: Int, script: String) throws -> String {
+        let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
+        let probe = ".layout-probe-\(UUID().uuidString.prefix(8)).html"
+        let injected = "<pre id=\"probe\"></pre><script>window.addEventListener('load', function () { document.getElementById('probe').textContent = (function () { \(script) })(); });</script></body>"
+        try Data(html.replacingOccurrences(of: "</body>", with: injected).utf8).write(to: site.appendingPathComponent(probe))
+        defer { try? FileManager.default.removeItem(at: site.appendingPathComponent(probe)) }
+        let result = try Subprocess.run(try Self.chromium(), [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars", "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--window-size=\(width),900", "--dump-dom", site.appendingPathComponent(probe).absoluteString,
+        ], timeout: 120)
+        let dom = String(decoding: result.standardOutput, as: UTF8.self)
+        return dom.components(separatedBy: "<pre id=\"probe\">").last?.components(separatedBy: "</pre>").first ?? ""
+    }
+
+    /// At desktop and phone widths no code runs off the right edge (it wraps), the page
+    /// itself never scrolls sideways, and every figure's smallest text is at least 10 CSS
+    /// pixels (a figure that cannot shrink that far scrolls inside its box instead).
+    @Test(arguments: [1280, 390])
+    func codeWrapsAndFiguresStayLegible(_ width: Int) throws {
+        let script = """
+            var out = [];
+            document.querySelectorAll('pre.code').forEach(function (pre, i) {
+              if (pre.scrollWidth > pre.clientWidth + 1) out.push('code block ' + i + ' overflows by ' + (pre.scrollWidth - pre.clientWidth) + ' px');
+            });
+            if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('the page is ' + document.documentElement.scrollWidth + ' px wide');
+            document.querySelectorAll('figure.plot svg').forEach(function (svg, i) {
+              var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width, smallest = 1e9;
+              svg.querySelectorAll('text').forEach(function (t) { smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize)); });
+              if (smallest * scale < 9.95) out.push('figure ' + i + ': smallest text ' + (smallest * scale).toFixed(1) + ' px');
+            });
+            return 'measured ' + document.querySelectorAll('pre.code').length + ' code blocks\\n' + out.join('\\n');
+            """
+        for page in pages where page != "index.html" {
+            let report = try measure(page, width: width, script: script)
+            #expect(report.hasPrefix("measured "), "\(page) at \(width) px was measured: \(report.prefix(200))")
+            let problems = report.split(separator: "\n").dropFirst()
+            #expect(problems.isEmpty, "\(page) at \(width) px:\n\(problems.joined(separator: "\n"))")
+        }
+    }
+
     @Test func linksAndAssetsResolveOffline() {
         let problems = SiteCheck.problems(in: site)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")

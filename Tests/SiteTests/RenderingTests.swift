@@ -61,3 +61,15 @@ import Notebook
     #expect(try SVGSanitizer.sanitize(svg) == "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><g fill=\"#fff\"><rect x=\"1\" width=\"2\"><title>a &amp; b</title></rect></g></svg>")
     #expect(throws: (any Error).self) { try SVGSanitizer.sanitize("<html/>") }
 }
+
+/// Printed output goes on the page one `.line` per line, indentation apart, so the
+/// stylesheet can wrap a long line under itself; the text is escaped.
+@Test func outputLinesAreSpansWithTheirIndentation() {
+    let html = PageRenderer.lineSpans("t=1 <x>\n    indented\n\nlast")
+    #expect(html == "<span class=\"line\"><span class=\"indent\"></span><span class=\"text\">t=1 &lt;x&gt;</span></span>"
+        + "<span class=\"line\"><span class=\"indent\">    </span><span class=\"text\">indented</span></span>"
+        + "<span class=\"line\"><span class=\"indent\"></span><span class=\"text\"></span></span>"
+        + "<span class=\"line\"><span class=\"indent\"></span><span class=\"text\">last</span></span>")
+    #expect(!html.contains("\n"), "lines are blocks: a newline between them would show as an empty line")
+}
+

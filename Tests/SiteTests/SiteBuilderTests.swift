@@ -22,6 +22,9 @@ import Testing
         #expect(page.contains("href=\"02-prose.html#more\""))
         // Swift highlighted; library marked; hidden code absent, its output present.
         #expect(page.contains("<span class=\"hljs-keyword\">public</span>"))
+        // Every code line is a .line, so a long one wraps under itself; no empty last line.
+        #expect(page.contains("<pre class=\"code\"><code class=\"hljs language-swift\"><span class=\"line\"><span class=\"indent\">"))
+        #expect(!page.contains("<span class=\"text\"></span></span></code>"))
         #expect(page.contains("<span class=\"badge\">library</span>"))
         #expect(!page.contains("secretSetup"))
         #expect(page.contains("printed by a hidden cell"))
