@@ -152,9 +152,6 @@ struct DocumentedCommand: CustomStringConvertible {
 
     /// Older SwiftPM needed `swift run ch04 -- --unroll 50`; Swift 6.3 passes the `--` on.
     /// Every program ignores one leading `--`, so both forms work.
-<<<<<<< HEAD
-    @Test(arguments: ["ch00", "ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "book", "bench"])
-=======
     /// Every chapter program (a new one too: the list is read from `Sources/Chapters`),
     /// `book` and `bench`.
     static let programs: [String] = ((try? FileManager.default.contentsOfDirectory(
@@ -162,7 +159,6 @@ struct DocumentedCommand: CustomStringConvertible {
         .filter { $0.hasPrefix("ch") }.sorted() + ["book", "bench"]
 
     @Test(arguments: programs)
->>>>>>> 266bf5bcab90857a8ef60232d4bde1b245bae2a9
     func oneLeadingDoubleDashIsIgnored(program: String) throws {
         var environment = ProcessInfo.processInfo.environment
         environment["UNROLLED_PARSE_ONLY"] = "1"
