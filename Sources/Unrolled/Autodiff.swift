@@ -139,6 +139,13 @@ where Scalar: Differentiable, Scalar.TangentVector == Scalar {
     return (h, { dh in tanhBackward(output: h, gradient: h.densify(dh)) })
 }
 
+@derivative(of: relu)
+public func vjpRelu<Scalar>(_ z: Matrix<Scalar>) -> (value: Matrix<Scalar>, pullback: (Matrix<Scalar>) -> Matrix<Scalar>)
+where Scalar: Differentiable, Scalar.TangentVector == Scalar {
+    let h = relu(z)
+    return (h, { dh in reluBackward(output: h, gradient: h.densify(dh)) })
+}
+
 @derivative(of: softmax)
 public func vjpSoftmax<Scalar>(_ z: Matrix<Scalar>) -> (value: Matrix<Scalar>, pullback: (Matrix<Scalar>) -> Matrix<Scalar>)
 where Scalar: Differentiable, Scalar.TangentVector == Scalar {
@@ -213,13 +220,20 @@ public struct RNNVariables: Differentiable {
 
 /// The RNN's loss over a window of tokens written plainly, step by step, for the compiler
 /// to differentiate: the same mathematics as `RNN.forward`, not the same code.
+/// `activation` picks the cell's non-linearity: tanh (chapter 4) or ReLU (chapter 7).
 @differentiable(reverse, wrt: v)
-public func rnnLoss(_ v: RNNVariables, inputs: TokenBatch, targets: TokenBatch, reduction: LossReduction) -> Double {
+public func rnnLoss(_ v: RNNVariables, inputs: TokenBatch, targets: TokenBatch, reduction: LossReduction,
+                    activation: Activation = .tanh) -> Double {
     var h = v.hStart                                                  // (B, H)
     var loss = 0.0
     var t = 0
     while t < withoutDerivative(at: inputs.steps) {
-        h = tanh(v.wXH.rows(at: inputs.step(t)) + h * v.wHH + v.bH)  // (B, H)
+        let z = v.wXH.rows(at: inputs.step(t)) + h * v.wHH + v.bH    // (B, H)
+        if activation == .relu {
+            h = relu(z)
+        } else {
+            h = tanh(z)
+        }
         let logits = h * v.wHY + v.bY                                // (B, V)
         loss = loss + softmaxCrossEntropy(logits: logits, targets: targets.step(t), reduction: reduction)
         t += 1
@@ -228,11 +242,14 @@ public func rnnLoss(_ v: RNNVariables, inputs: TokenBatch, targets: TokenBatch, 
     return reduction == .mean ? loss / Double(inputs.steps) : loss
 }
 
-/// The compiler's gradient of `rnnLoss` at (model, hStart).
+/// The compiler's gradient of `rnnLoss` at (model, hStart), for either non-linearity.
 public func rnnAutodiffGradients(model: RNN<Double>, hStart: Matrix<Double>, inputs: TokenBatch, targets: TokenBatch,
-                                 reduction: LossReduction) -> (loss: Double, gradients: RNN<Double>, dhStart: Matrix<Double>) {
+                                 reduction: LossReduction, activation: Activation = .tanh)
+    -> (loss: Double, gradients: RNN<Double>, dhStart: Matrix<Double>) {
     let v = RNNVariables(wXH: model.wXH, wHH: model.wHH, wHY: model.wHY, bH: model.bH, bY: model.bY, hStart: hStart)
-    let (loss, g) = valueWithGradient(at: v) { rnnLoss($0, inputs: inputs, targets: targets, reduction: reduction) }
+    let (loss, g) = valueWithGradient(at: v) {
+        rnnLoss($0, inputs: inputs, targets: targets, reduction: reduction, activation: activation)
+    }
     let gradients = RNN(wXH: v.wXH.densify(g.wXH), wHH: v.wHH.densify(g.wHH), wHY: v.wHY.densify(g.wHY),
                         bH: v.bH.densify(g.bH), bY: v.bY.densify(g.bY))
     return (loss, gradients, hStart.densify(g.hStart))

@@ -58,6 +58,8 @@ where RawSignificand: FixedWidthInteger {
     static func tanhBackward(output h: UnsafePointer<Self>, gradient dh: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func sigmoid(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func sigmoidBackward(output s: UnsafePointer<Self>, gradient ds: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func relu(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func reluBackward(output h: UnsafePointer<Self>, gradient dh: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func softmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
     static func logSoftmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
     static func crossEntropySum(probabilities p: UnsafePointer<Self>, targets: UnsafePointer<Int>, rows: Int, columns: Int) -> Double

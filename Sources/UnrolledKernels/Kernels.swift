@@ -144,6 +144,20 @@ extension KernelScalar {
         for i in 0..<count { r[i] = s[i] * (1 - s[i]) * ds[i] }
     }
 
+    /// r[i] = max(0, a[i])
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    public static func relu(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = a[i] > 0 ? a[i] : 0 }     // a select, which vectorises
+    }
+
+    /// r[i] = dh[i] where h[i] > 0, else 0: back through h = max(0, z), given h rather than z.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
+    public static func reluBackward(output h: UnsafePointer<Self>, gradient dh: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int) {
+        for i in 0..<count { r[i] = h[i] > 0 ? dh[i] : 0 }
+    }
+
     /// Each row of r is softmax of the same row of x, computed stably:
     /// pⱼ = exp(xⱼ − m) / Σₖ exp(xₖ − m) with m = maxₖ xₖ, so no exp overflows.
     @_specialize(where Self == Float)

@@ -74,10 +74,11 @@ struct GradCheck: ParsableCommand {
         let report: GradientCheckReport
         let exportable: (tensors: [SafeTensors.Tensor], metadata: [String: String])
         switch cell {
-        case .rnn:
+        case .rnn, .relu:
             let problem = RNNGradientCheckProblem(seed: seed, batchSize: batch, steps: unroll, vocabularySize: vocabulary,
-                                                  hiddenSize: hidden, reduction: reduction)
-            print("vanilla RNN, seed \(seed): \(shape), non-zero h_0")
+                                                  hiddenSize: hidden, reduction: reduction, activation: cell.activation)
+            let name = cell == .relu ? "vanilla RNN with ReLU (chapter 7)" : "vanilla RNN"
+            print("\(name), seed \(seed): \(shape), non-zero h_0")
             report = problem.check(maxEntriesPerVariable: entries, seed: seed)
             exportable = export == nil ? ([], [:]) : problem.exportTensors()
         case .gru:

@@ -31,6 +31,18 @@ import Testing
         #expect(complaint.first?.hasPrefix("ch03: training diverged: the loss became") == true)
     }
 
+    /// Chapter 7: a non-positive unroll length or learning rate is one line and the usage
+    /// status, 64; a run whose loss stops being a number is one line and status 1.
+    @Test func chapter7BadInputIsOneLine() throws {
+        try expectOneLineFailures("ch07", status: 64, [
+            (["--unroll", "0"], "--unroll <unroll>': must be a whole number from 1 to 640"),
+            (["--unroll", "-3"], "--unroll <unroll>': must be a whole number from 1 to 640"),
+            (["--learning-rate", "0"], "--learning-rate <learning-rate>': must be a number above 0"),
+            (["--learning-rate", "-0.5"], "--learning-rate <learning-rate>': must be a number above 0"),
+        ])
+        try expectOneLineFailures("ch07", [(["--learning-rate", "1e38", "--updates", "5"], "training diverged: the loss became")])
+    }
+
     @Test func badTextInputIsOneLineAndStatusOne() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-ch06-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

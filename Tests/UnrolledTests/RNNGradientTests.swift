@@ -16,18 +16,32 @@ import Testing
         (5, 5, 12, 11, 3, .sum),
     ]
 
-    @Test(arguments: problems)
-    func everyGradientMatchesNumericAndAutodiff(_ p: (UInt64, Int, Int, Int, Int, LossReduction)) {
-        let problem = RNNGradientCheckProblem(seed: p.0, batchSize: p.1, steps: p.2, vocabularySize: p.3, hiddenSize: p.4, reduction: p.5)
+    /// Both cells: chapter 4's tanh and chapter 7's ReLU, on every problem.
+    @Test(arguments: problems, Activation.allCases)
+    func everyGradientMatchesNumericAndAutodiff(_ p: (UInt64, Int, Int, Int, Int, LossReduction), _ activation: Activation) {
+        let problem = RNNGradientCheckProblem(seed: p.0, batchSize: p.1, steps: p.2, vocabularySize: p.3, hiddenSize: p.4,
+                                              reduction: p.5, activation: activation)
         #expect(problem.hStart.sumOfSquares() > 0, "the carried state must be non-zero")
         let report = problem.check(maxEntriesPerVariable: 40, seed: p.0)
         for row in report.rows {
-            #expect(row.numericError < 1e-6, "\(row.name): analytic vs numeric \(row.numericError) at \(row.worstEntry)")
+            #expect(row.numericError < 1e-6, "\(activation) \(row.name): analytic vs numeric \(row.numericError) at \(row.worstEntry)")
             #if canImport(_Differentiation)
-            #expect(row.autodiffError != nil && row.autodiffError! < 1e-9, "\(row.name): analytic vs autodiff \(String(describing: row.autodiffError))")
+            #expect(row.autodiffError != nil && row.autodiffError! < 1e-9, "\(activation) \(row.name): analytic vs autodiff \(String(describing: row.autodiffError))")
             #endif
         }
         #expect(report.rows.map(\.name) == ["wXH", "wHH", "wHY", "bH", "bY", "hStart"])
+    }
+
+    /// The ReLU cell really is a different function: its loss and gradients differ from tanh's.
+    @Test func reluDiffersFromTanh() {
+        let tanhProblem = RNNGradientCheckProblem(seed: 7, batchSize: 2, steps: 6)
+        var reluProblem = tanhProblem
+        reluProblem.activation = .relu
+        #expect(relativeError(tanhProblem.loss(tanhProblem.model, hStart: tanhProblem.hStart),
+                              reluProblem.loss(reluProblem.model, hStart: reluProblem.hStart)) > 1e-6)
+        let pass = reluProblem.model.forward(.tokens(reluProblem.inputs), targets: reluProblem.targets, hStart: reluProblem.hStart,
+                                             reduction: .mean, activation: .relu)
+        #expect(pass.hs.dropFirst().allSatisfy { $0.scalars.allSatisfy { $0 >= 0 } }, "ReLU states are never negative")
     }
 
     #if canImport(_Differentiation)
@@ -156,6 +170,7 @@ import _Differentiation
         check("A Bᵀ", a, b) { a, b in (w .* a.timesTransposed(b.transposed())).sum() }
         check("s A, -A", a, b) { a, b in (w4 .* (b.sum() * (-a))).sum() }
         check("tanh", a, b) { a, b in (w .* tanh(a * b)).sum() }
+        check("relu", a, b) { a, b in (w .* relu(a * b)).sum() }
         check("softmax", a, b) { a, b in (w .* softmax(a * b)).sum() }
         check("logSoftmax", a, b) { a, b in (w .* logSoftmax(a * b)).sum() }
         check("rows(at:)", a, b) { a, b in (w .* (a * b).rows(at: [2, 0, 2])).sum() }
