@@ -12,11 +12,15 @@ public struct ValueReference: Equatable, Sendable {
     public var expected: String?
     /// The line of the chapter file it is on.
     public var line: Int
+    /// Written inside inline math, `` $`B = {{batch}}`$ ``, where nothing fills it in (the
+    /// math is typeset as written): an error, so the page never shows the key as if it were TeX.
+    public var isInMath = false
 
-    public init(key: String, expected: String?, line: Int) {
+    public init(key: String, expected: String?, line: Int, isInMath: Bool = false) {
         self.key = key
         self.expected = expected
         self.line = line
+        self.isInMath = isInMath
     }
 
     /// Reads the inside of `{{…}}`: `key` or `key=TEXT`. `nil` when it is not a reference
@@ -53,6 +57,14 @@ public struct ValueReference: Equatable, Sendable {
             for inner in braces(in: outsideCodeSpans(line)) {
                 if let reference = parse(inner: inner, line: firstLine + offset) { found.append(reference) }
             }
+            for math in inlineMath(in: line) {
+                for inner in braces(in: String(math)) {
+                    if var reference = parse(inner: inner, line: firstLine + offset) {
+                        reference.isInMath = true
+                        found.append(reference)
+                    }
+                }
+            }
         }
         return found
     }
@@ -74,6 +86,17 @@ public struct ValueReference: Equatable, Sendable {
             rest = afterOpen[close.upperBound...]
         }
         return out + rest
+    }
+
+    /// The TeX of every inline formula `` $`…`$ `` on the line.
+    static func inlineMath(in line: Substring) -> [Substring] {
+        var found: [Substring] = []
+        var rest = line
+        while let open = rest.range(of: "$`"), let close = rest[open.upperBound...].range(of: "`$") {
+            found.append(rest[open.upperBound..<close.lowerBound])
+            rest = rest[close.upperBound...]
+        }
+        return found
     }
 
     /// The insides of every `{{…}}` in `text`, in order.
@@ -103,6 +126,9 @@ extension Chapter {
     public func valueProblems(recorded values: [String: String]) -> [String] {
         valueReferences.compactMap { reference in
             let place = "\(path):\(reference.line)"
+            if reference.isInMath {
+                return "\(place): error: {{\(reference.key)}} is inside math, which is typeset as written; put it outside the $`…`$"
+            }
             guard let value = values[reference.key] else {
                 return "\(place): error: the prose shows {{\(reference.key)}}, which the run did not record (Notebook.record(\"\(reference.key)\", …))"
             }

@@ -200,12 +200,13 @@ import Testing
         echo {{notC}}
         ```
 
-        After the fence, {{after.fence-1_x}}.
+        After the fence, {{after.fence-1_x}}, and in math $`B = {{batch}}`$.
         """
     let references = ValueReference.scan(markdown, firstLine: 10)
     #expect(references == [
         ValueReference(key: "loss", expected: nil, line: 10),
         ValueReference(key: "T", expected: "4", line: 10),
         ValueReference(key: "after.fence-1_x", expected: nil, line: 17),
+        ValueReference(key: "batch", expected: nil, line: 17, isInMath: true),
     ])
 }

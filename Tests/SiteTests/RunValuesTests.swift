@@ -75,6 +75,16 @@ final class ScriptedRunner: ChapterRunning, @unchecked Sendable {
         #expect(try fixture.page("03-values.html").contains("<span class=\"run-value missing\">[loss: not recorded]</span>"))
     }
 
+    @Test func aValueInsideMathIsAnError() throws {
+        let fixture = try SiteFixture()
+        defer { fixture.remove() }
+        try fixture.write("03-values.md", Self.chapter.replacingOccurrences(of: "In code,", with: "In math, $`B = {{steps}}`$, and in code,"))
+        let error = #expect(throws: SiteBuilder.BuildError.self) {
+            _ = try fixture.build(Self.run(["loss": "1.25", "steps": "400"]))
+        }
+        #expect(error?.description == "chapters/03-values.md:4: error: {{steps}} is inside math, which is typeset as written; put it outside the $`…`$")
+    }
+
     @Test func aFailedClaimNamesItsLineAndShowsUnderItsCell() throws {
         let fixture = try SiteFixture()
         defer { fixture.remove() }
