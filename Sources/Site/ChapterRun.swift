@@ -30,6 +30,8 @@ public struct ChapterRun: Codable, Sendable, Equatable {
     public var failedClaims: [String] = []
     /// How many claims the run checked.
     public var claimsChecked = 0
+    /// The program's `--help`: the flags a reader can change, listed on the page.
+    public var flags: String?
 
     public init(key: String, outputs: [Int: [Transcript.Output]], failure: Failure? = nil, seconds: Double = 0) {
         self.key = key
@@ -68,7 +70,7 @@ public struct ChapterRun: Codable, Sendable, Equatable {
 public enum RunKey {
     public static func key(for chapter: Chapter, in book: Book, librarySources: [String: String], toolchain: String) -> String {
         var hash = ContentHash()
-        hash.add("format", "2")
+        hash.add("format", "3")
         hash.add("toolchain", toolchain)
         for cell in chapter.cells where cell.kind.isInProgram {
             hash.add("cell", "\(cell.kind)\n\(cell.index)\n\(cell.code)")

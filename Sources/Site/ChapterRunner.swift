@@ -56,6 +56,11 @@ public struct SwiftChapterRunner: ChapterRunning {
             let tail = String(decoding: result.standardError, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).suffix(15).joined(separator: "\n")
             failure = ChapterRun.Failure(cell: Transcript.read(result.standardOutput).lastCell, reason: reason, standardErrorTail: tail)
         }
-        return ChapterRun(key: key, transcript: result.standardOutput, failure: failure, seconds: seconds)
+        var run = ChapterRun(key: key, transcript: result.standardOutput, failure: failure, seconds: seconds)
+        // The flags a reader can change, for the page (the Options block is not shown there).
+        if let help = try? program.run(["--help"], timeout: 60), help.succeeded {
+            run.flags = String(decoding: help.standardOutput, as: UTF8.self)
+        }
+        return run
     }
 }

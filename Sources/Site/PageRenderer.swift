@@ -72,6 +72,10 @@ struct PageRenderer {
         var body = ""
         if let target = chapter.targetName {
             body += "<p class=\"run-command\">This chapter is a program: <code>swift run \(HTML.escape(target))</code></p>\n"
+            if let flags = run?.flags, !flags.isEmpty {
+                body += "<details class=\"flags\"><summary>Its flags (<code>swift run \(HTML.escape(target)) --help</code>)</summary>\n"
+                    + "<pre class=\"output\">\(HTML.escape(flags))</pre></details>\n"
+            }
         }
         var currentSection = (title: chapter.title, anchor: "")
         var sectionText = ""

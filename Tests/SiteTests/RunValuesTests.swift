@@ -53,6 +53,21 @@ final class ScriptedRunner: ChapterRunning, @unchecked Sendable {
         #expect(page.contains("<code>{{loss}}</code>"))
     }
 
+    @Test func thePageListsTheProgramsFlags() throws {
+        let fixture = try SiteFixture()
+        defer { fixture.remove() }
+        try fixture.write("03-values.md", Self.chapter)
+        let runner = ScriptedRunner { chapter, key in
+            var run = Self.run(["loss": "1", "steps": "400"]).make(chapter, key)
+            run.flags = "USAGE: ch03 [--steps <steps>]\n  --seed <seed> <fair & square>\n"
+            return run
+        }
+        _ = try fixture.build(runner)
+        let page = try fixture.page("03-values.html")
+        #expect(page.contains("<details class=\"flags\"><summary>Its flags (<code>swift run ch03 --help</code>)</summary>"))
+        #expect(page.contains("--seed &lt;seed&gt; &lt;fair &amp; square&gt;"))
+    }
+
     @Test func aValueThatDisagreesWithTheRunFailsTheBuildAtItsLine() throws {
         let fixture = try SiteFixture()
         defer { fixture.remove() }
