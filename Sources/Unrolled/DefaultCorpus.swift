@@ -1,5 +1,5 @@
-// The text the chapters train on: the book's own chapters and the package's Swift sources
-// by default, or any UTF-8 file given with `--data`.
+// The text the chapters train on: a snapshot of the book's own chapters and Swift sources
+// (`corpus/default.txt`) by default, or any UTF-8 file given with `--data`.
 
 import Foundation
 import Notebook
@@ -11,6 +11,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
     case packageRootNotFound(searched: [String])
     /// The package root was found but holds no chapters and no Swift sources.
     case defaultCorpusEmpty(root: String)
+    /// The package root holds no `corpus/default.txt`.
+    case snapshotMissing(String)
     case missingFile(String)
     case isDirectory(String)
     /// A FIFO, a device, a socket: reading one could block forever or never end.
@@ -26,6 +28,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
                 + "looked from \(searched.joined(separator: " and ")). Run from inside the package, or pass --data FILE"
         case .defaultCorpusEmpty(let root):
             return "the default corpus is empty: no chapters/*.md and no Sources/**/*.swift under \(root)"
+        case .snapshotMissing(let path):
+            return "the default corpus \(path) is missing: `swift run book corpus --refresh` writes it from the chapters and sources, or pass --data FILE"
         case .missingFile(let path):
             return "no such file: \(path)"
         case .isDirectory(let path):
@@ -77,8 +81,13 @@ public struct Corpus: Sendable {
 /// package, cut at blank lines into pieces of about `pieceLength` characters, the pieces of
 /// prose and of code interleaved from the start (`interleave`), and every character the text
 /// uses fewer than `minimumCount` times written as `replacement`.
-/// It ships with the repository, belongs to the book, and grows as the book does: prose,
-/// math in Markdown, and Swift code.
+/// It ships with the repository, belongs to the book: prose, math in Markdown, and Swift code.
+///
+/// Why a snapshot (`corpus/default.txt`, made by `build(root:)` and written by
+/// `swift run book corpus --refresh`) and not the live files: every chapter that trains on
+/// the book would otherwise learn from a different text after any edit anywhere, even a
+/// comment, and what the prose states about those runs would move with it. The snapshot is
+/// refreshed deliberately, and then every chapter that trains on it is verified again.
 ///
 /// Why interleaved, and in pieces: a character model trained for a while reads only the
 /// start of a long text, and the chapters and sources sorted by path put 300,000 characters
@@ -177,13 +186,28 @@ public enum DefaultCorpus {
         return (String(scalars), rare.sorted { $0.value < $1.value })
     }
 
-    /// Loads the default corpus: the files interleaved, rare characters replaced.
-    public static func load() throws(CorpusError) -> Corpus {
-        let root = try packageRoot()
-        // Which files make the corpus is an input too: a new chapter changes the text.
-        for folder in ["chapters", "Sources"] {
-            Notebook.recordInput(path: root.appendingPathComponent(folder).path)
-        }
+    /// Where the snapshot lives, relative to the package root.
+    public static let snapshotPath = "corpus/default.txt"
+
+    /// Loads the default corpus: the snapshot `corpus/default.txt`.
+    public static func load(root given: URL? = nil) throws(CorpusError) -> Corpus {
+        let root: URL
+        if let given { root = given } else { root = try packageRoot() }
+        let path = root.appendingPathComponent(snapshotPath).path
+        guard FileManager.default.fileExists(atPath: path) else { throw .snapshotMissing(snapshotPath) }
+        let text = try readText(path)
+        if text.isEmpty { throw .defaultCorpusEmpty(root: root.path) }
+        let source = "the default corpus (\(snapshotPath): a snapshot of this book's chapters and Swift files, "
+            + "interleaved in pieces, every character used fewer than \(minimumCount) times written as \(replacement))"
+        return Corpus(text: text, source: source, files: [snapshotPath])
+    }
+
+    /// Builds the default corpus afresh from the chapters and sources under `root` (the
+    /// package root unless given): the files interleaved, rare characters replaced. This is
+    /// what `book corpus --refresh` writes to `snapshotPath`.
+    public static func build(root given: URL? = nil) throws(CorpusError) -> Corpus {
+        let root: URL
+        if let given { root = given } else { root = try packageRoot() }
         let (chapters, sources) = files(under: root)
         var texts: [String: String] = [:]
         for path in chapters + sources {

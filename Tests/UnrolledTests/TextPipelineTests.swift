@@ -16,8 +16,17 @@ import Testing
         try Data(text.utf8).write(to: url)
     }
 
-    @Test func theDefaultCorpusIsThisPackagesChaptersAndSources() throws {
+    @Test func theDefaultCorpusIsTheSnapshotShippedWithThePackage() throws {
         let corpus = try Corpus.load(path: nil)
+        #expect(corpus.files == [DefaultCorpus.snapshotPath])
+        #expect(corpus.text.unicodeScalars.count > 500_000)
+        // The snapshot was made from the chapters and sources: both kinds are in it.
+        #expect(corpus.text.contains("public enum DefaultCorpus"))
+        #expect(corpus.text.contains("# Batching text"))
+    }
+
+    @Test func aBuiltCorpusIsThisPackagesChaptersAndSources() throws {
+        let corpus = try DefaultCorpus.build()
         #expect(corpus.files.contains("chapters/05-batching-text.md"))
         #expect(corpus.files.contains("Sources/Unrolled/DefaultCorpus.swift"))
         #expect(corpus.files.allSatisfy { $0.hasSuffix(".md") || $0.hasSuffix(".swift") })
@@ -34,12 +43,25 @@ import Testing
     }
 
     @Test func theDefaultCorpusWritesRareCharactersAsOne() throws {
-        let corpus = try Corpus.load(path: nil)
-        var counts: [Unicode.Scalar: Int] = [:]
-        for symbol in corpus.text.unicodeScalars { counts[symbol, default: 0] += 1 }
-        #expect(counts.allSatisfy { $0.value >= DefaultCorpus.minimumCount || $0.key == DefaultCorpus.replacement })
-        #expect(counts[DefaultCorpus.replacement, default: 0] >= DefaultCorpus.minimumCount)
-        #expect(corpus.source.contains("interleaved"))
+        for corpus in [try Corpus.load(path: nil), try DefaultCorpus.build()] {
+            var counts: [Unicode.Scalar: Int] = [:]
+            for symbol in corpus.text.unicodeScalars { counts[symbol, default: 0] += 1 }
+            #expect(counts.allSatisfy { $0.value >= DefaultCorpus.minimumCount || $0.key == DefaultCorpus.replacement })
+            #expect(counts[DefaultCorpus.replacement, default: 0] >= DefaultCorpus.minimumCount)
+            #expect(corpus.source.contains("interleaved"))
+        }
+    }
+
+    @Test func aMissingSnapshotIsOneLineNamingTheCommandThatWritesIt() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write("// root\n", to: folder.appendingPathComponent("Package.swift"))
+        try write("# A\n", to: folder.appendingPathComponent("chapters/01-a.md"))
+        let error = #expect(throws: CorpusError.self) {
+            try DefaultCorpus.load(root: folder)
+        }
+        #expect(error == .snapshotMissing(DefaultCorpus.snapshotPath))
+        #expect(error?.description.contains("book corpus --refresh") == true)
     }
 
     @Test func rareCharactersAreReplacedAndListed() {
