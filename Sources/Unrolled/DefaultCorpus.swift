@@ -20,6 +20,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
     case unreadable(String, reason: String)
     case notUTF8(String)
     case empty(String)
+    /// A known corpus (`--data tempest`) that `book data fetch` has not fetched yet.
+    case notFetched(name: String, path: String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,8 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
             return "\(path) is not valid UTF-8 text"
         case .empty(let path):
             return "\(path) is empty: there is nothing to learn from"
+        case .notFetched(let name, let path):
+            return "the corpus \(name) is not fetched yet (no \(path)): `swift run book data fetch \(name)` gets it"
         }
     }
 }
@@ -62,10 +66,10 @@ public struct Corpus: Sendable {
         self.files = files
     }
 
-    /// The corpus a chapter trains on: the file at `path`, or the default corpus when
-    /// `path` is nil.
+    /// The corpus a chapter trains on: the file at `path` (or the fetched corpus it names,
+    /// `tempest`: see `resolve`), or the default corpus when `path` is nil.
     public static func load(path: String?) throws(CorpusError) -> Corpus {
-        if let path { return try read(file: path) }
+        if let path { return try read(file: try resolve(path)) }
         return try DefaultCorpus.load()
     }
 
