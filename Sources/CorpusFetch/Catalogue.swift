@@ -101,7 +101,7 @@ public enum Catalogue {
         })
 
     /// The kernel's own source tarball inside the .deb, and the part of it kept.
-    static let linuxTarball = "usr/src/linux-source-6.1.tar.xz"
+    public static let linuxTarball = "usr/src/linux-source-6.1.tar.xz"
     public static let linuxFolders = ["kernel", "mm"]
 
     public static let linux = CatalogueEntry(
@@ -119,7 +119,7 @@ public enum Catalogue {
             let out = unpacked.scratch.appendingPathComponent("linux")
             try Unpacked.createFolder(out)
             try Unpacked.run("tar", ["-xJf", tarball.path, "-C", out.path, "--wildcards", "--no-wildcards-match-slash"]
-                                + linuxFolders.flatMap { ["linux-source-6.1/\($0)/*.c", "linux-source-6.1/\($0)/*.h"] },
+                                + linuxFolders.map { "linux-source-6.1/\($0)/*.[ch]" },
                              failure: { .unpackFailed(archive: tarball.lastPathComponent, detail: $0) })
             var files: [String] = []
             let root = out.appendingPathComponent("linux-source-6.1")
@@ -149,7 +149,10 @@ public enum Catalogue {
             line.hasPrefix("***") && line.uppercased().contains("\(word) OF TH") && line.uppercased().contains("PROJECT GUTENBERG")
         }
         guard lines.contains(where: { isMarker($0, "START") || isMarker($0, "END") }) else { return unix }
-        if let end = lines.firstIndex(where: { isMarker($0, "END") }) { lines.removeSubrange(end...) }
+        if let end = lines.firstIndex(where: { isMarker($0, "END") }) {
+            lines.removeSubrange(end...)
+            lines.append("")   // the line before the footer keeps its line end
+        }
         if let start = lines.firstIndex(where: { isMarker($0, "START") }) { lines.removeSubrange(...start) }
         while lines.first?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeFirst() }
         return lines.joined(separator: "\n")

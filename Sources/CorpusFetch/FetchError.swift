@@ -40,10 +40,11 @@ public enum FetchError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// The first line of a tool's complaint worth showing: its first error line, else its last line.
+/// The line of a tool's complaint worth showing: the first that is not a warning (apt-get
+/// warns about its sandbox when run as root, pip about retrying), else the last line.
 func summary(of output: Data) -> String {
     let lines = String(decoding: output, as: UTF8.self).split(whereSeparator: \.isNewline)
         .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    let error = lines.first { $0.hasPrefix("E:") || $0.hasPrefix("ERROR") || $0.localizedCaseInsensitiveContains("error") }
-    return String((error ?? lines.last ?? "no output").prefix(200))
+    let complaint = lines.first { !$0.hasPrefix("W:") && !$0.uppercased().hasPrefix("WARNING") }
+    return String((complaint ?? lines.last ?? "no output").prefix(200))
 }
