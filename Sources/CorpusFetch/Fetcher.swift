@@ -21,6 +21,7 @@ public struct Fetcher {
         let name = entry.corpus.name
         let destination = entry.corpus.path(in: dataFolder)
         try Unpacked.createFolder(dataFolder)
+        removeAbandonedScratch(of: name)
         let scratch = dataFolder.appendingPathComponent(".fetch-\(name)-\(UUID().uuidString)", isDirectory: true)
         try Unpacked.createFolder(scratch)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -54,6 +55,18 @@ public struct Fetcher {
             throw .cannotWrite(path: destination.path, reason: String(cString: strerror(errno)))
         }
         return destination
+    }
+
+    /// Deletes the scratch folders of fetches of `name` that were interrupted (Ctrl-C ends
+    /// the program before it can clean up) more than an hour ago: a fetch still running
+    /// elsewhere is younger than that.
+    func removeAbandonedScratch(of name: String) {
+        let manager = FileManager.default
+        for entry in (try? manager.contentsOfDirectory(atPath: dataFolder.path)) ?? [] where entry.hasPrefix(".fetch-\(name)-") {
+            let url = dataFolder.appendingPathComponent(entry)
+            let modified = (try? manager.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? Date()
+            if modified.timeIntervalSinceNow < -3600 { try? manager.removeItem(at: url) }
+        }
     }
 
     static func verify(file: URL, expected: String, what: String) throws(FetchError) {

