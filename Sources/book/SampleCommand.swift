@@ -14,8 +14,8 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Write text with a character model saved by chapter 12 (swift run ch12).")
 
-    @Option(help: "A checkpoint written by chapter 12 (its default: .build/ch12.safetensors; the best model is .build/ch12.best.safetensors).")
-    var checkpoint: String
+    @Option(help: "A checkpoint written by chapter 12 (default: the best model of `swift run ch12`, run from the package's folder).")
+    var checkpoint = ".build/ch12.best.safetensors"
     @Option(help: "The text the model reads before it writes (default: a newline, or the vocabulary's first character).")
     var prime: String?
     @Option(help: "The sampling temperature: below 1 sharpens the model's distribution, above 1 flattens it.",
