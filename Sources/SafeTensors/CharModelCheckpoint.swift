@@ -32,6 +32,17 @@ public struct CharCheckpoint {
     public var secondMoments: [Matrix<Float>]
     public var carried: [RecurrentState<Float>]
     public var history: [ValidationPoint]
+    /// FNV-1a of the training and validation ids: a resumed run must read the same text.
+    public var textFingerprint: String
+
+    /// The fingerprint of a run's text, as hex.
+    public static func fingerprint(trainingIDs: [Int], validationIDs: [Int]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for id in trainingIDs + [-1] + validationIDs {
+            hash = (hash ^ UInt64(bitPattern: Int64(id))) &* 0x0000_0100_0000_01B3
+        }
+        return String(hash, radix: 16)
+    }
 
     /// The checkpoint of a run in progress.
     public init(_ trainer: CharModelTrainer, vocabulary: Vocabulary) {
@@ -51,6 +62,7 @@ public struct CharCheckpoint {
         }
         carried = trainer.carried
         history = trainer.history
+        textFingerprint = Self.fingerprint(trainingIDs: trainer.trainingIDs, validationIDs: trainer.validationIDs)
     }
 
     private static func zeros(of model: CharModel<Float>, group: Int) -> [Matrix<Float>] {
@@ -101,6 +113,7 @@ public struct CharCheckpoint {
             "update": String(update),
             "adamStep": String(adamStep),
             "history": Self.json(history),
+            "text": textFingerprint,
         ]
         do {
             try SafeTensors.write(tensors, metadata: metadata, to: url)
@@ -144,6 +157,9 @@ public struct CharCheckpoint {
         let update = try field("update", as: Int.self)
         let adamStep = try field("adamStep", as: Int.self)
         let history = try field("history", as: [ValidationPoint].self)
+        guard let textFingerprint = file.metadata["text"] else {
+            throw CharCheckpointError("\(where_): not a chapter 12 checkpoint (no \"text\" in its metadata)")
+        }
         let symbols = codes.compactMap(Unicode.Scalar.init)
         let vocabulary = Vocabulary(symbols: symbols)
         guard symbols.count == codes.count, vocabulary.size == shape.vocabularySize,
@@ -181,21 +197,22 @@ public struct CharCheckpoint {
         }
         return CharCheckpoint(shape: shape, settings: settings, vocabulary: vocabulary, model: model, update: update,
                               adamStep: adamStep, firstMoments: firstMoments, secondMoments: secondMoments,
-                              carried: carried, history: history)
+                              carried: carried, history: history, textFingerprint: textFingerprint)
     }
 
     private init(shape: CharModelShape, settings: CharTrainingSettings, vocabulary: Vocabulary, model: CharModel<Float>,
                  update: Int, adamStep: Int, firstMoments: [Matrix<Float>], secondMoments: [Matrix<Float>],
-                 carried: [RecurrentState<Float>], history: [ValidationPoint]) {
+                 carried: [RecurrentState<Float>], history: [ValidationPoint], textFingerprint: String) {
         (self.shape, self.settings, self.vocabulary, self.model, self.update, self.adamStep) =
             (shape, settings, vocabulary, model, update, adamStep)
         (self.firstMoments, self.secondMoments, self.carried, self.history) = (firstMoments, secondMoments, carried, history)
+        self.textFingerprint = textFingerprint
     }
 
     /// Why this checkpoint cannot continue a run of `shape` and `settings` on a text with
-    /// `vocabulary`, or nil when it can.
+    /// `vocabulary` split into `trainingIDs` and `validationIDs`, or nil when it can.
     public func incompatibility(shape other: CharModelShape, settings otherSettings: CharTrainingSettings,
-                                vocabulary otherVocabulary: Vocabulary) -> String? {
+                                vocabulary otherVocabulary: Vocabulary, trainingIDs: [Int], validationIDs: [Int]) -> String? {
         if vocabulary != otherVocabulary {
             return "the checkpoint's vocabulary (V = \(vocabulary.size)) is not this text's (V = \(otherVocabulary.size)): it was trained on another text"
         }
@@ -205,6 +222,9 @@ public struct CharCheckpoint {
         }
         if settings != otherSettings {
             return "the checkpoint was trained with other settings (\(Self.json(settings))); resume with the same options"
+        }
+        if textFingerprint != Self.fingerprint(trainingIDs: trainingIDs, validationIDs: validationIDs) {
+            return "the checkpoint was trained on another text with the same characters (or another --validation-characters)"
         }
         return nil
     }

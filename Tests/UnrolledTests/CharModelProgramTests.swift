@@ -61,6 +61,11 @@ import Unrolled
         try String(repeating: "the quick brown fox jumps over the lazy dog! ", count: 60).write(toFile: other, atomically: true, encoding: .utf8)
         expectOneLine(try run("ch12", ["--data", other, "--hidden", "8", "--embedding", "4", "--batch", "2", "--unroll", "8",
                                        "--validation-characters", "1000", "--steps", "8"] + half2), "ch12", containing: "vocabulary")
+        let shuffled = path("shuffled.txt")                                  // the same characters, another text
+        try String(repeating: "that is the question, to be or not to be. ", count: 60).write(toFile: shuffled, atomically: true, encoding: .utf8)
+        expectOneLine(try run("ch12", ["--data", shuffled, "--hidden", "8", "--embedding", "4", "--batch", "2", "--unroll", "8",
+                                       "--eval-every", "2", "--validation-characters", "1000", "--sample-length", "5", "--steps", "8"] + half2),
+                      "ch12", containing: "another text")
         #expect(try Data(contentsOf: folder.appendingPathComponent("half.safetensors")) == halfBytes)
 
         try halfBytes.prefix(halfBytes.count / 2).write(to: folder.appendingPathComponent("truncated.safetensors"))

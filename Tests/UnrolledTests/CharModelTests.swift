@@ -92,7 +92,7 @@ import SafeTensors
         let url = temporaryFile("run.safetensors")
         try CharCheckpoint(first, vocabulary: run.vocabulary).write(to: url)
         let checkpoint = try CharCheckpoint.read(from: url)
-        #expect(checkpoint.incompatibility(shape: run.shape, settings: run.settings, vocabulary: run.vocabulary) == nil)
+        #expect(checkpoint.incompatibility(shape: run.shape, settings: run.settings, vocabulary: run.vocabulary, trainingIDs: run.training, validationIDs: run.validation) == nil)
         var resumed = checkpoint.trainer(trainingIDs: run.training, validationIDs: run.validation)
         #expect(resumed.update == 5 && resumed.history.count == 1)
         resumedLosses += (0..<7).map { _ in resumed.trainStep().loss }
@@ -150,12 +150,14 @@ import SafeTensors
         let checkpoint = try CharCheckpoint.read(from: url)
         var otherShape = run.shape
         otherShape.cell = .gru
-        #expect(checkpoint.incompatibility(shape: otherShape, settings: run.settings, vocabulary: run.vocabulary)?.contains("lstm model, --cell says gru") == true)
+        #expect(checkpoint.incompatibility(shape: otherShape, settings: run.settings, vocabulary: run.vocabulary, trainingIDs: run.training, validationIDs: run.validation)?.contains("lstm model, --cell says gru") == true)
         let otherVocabulary = Vocabulary(of: "abc")
-        #expect(checkpoint.incompatibility(shape: run.shape, settings: run.settings, vocabulary: otherVocabulary)?.contains("vocabulary") == true)
+        #expect(checkpoint.incompatibility(shape: run.shape, settings: run.settings, vocabulary: otherVocabulary, trainingIDs: run.training, validationIDs: run.validation)?.contains("vocabulary") == true)
         var otherSettings = run.settings
         otherSettings.unroll = 9
-        #expect(checkpoint.incompatibility(shape: run.shape, settings: otherSettings, vocabulary: run.vocabulary) != nil)
+        #expect(checkpoint.incompatibility(shape: run.shape, settings: otherSettings, vocabulary: run.vocabulary, trainingIDs: run.training, validationIDs: run.validation) != nil)
+        #expect(checkpoint.incompatibility(shape: run.shape, settings: run.settings, vocabulary: run.vocabulary,
+                                           trainingIDs: run.training.reversed(), validationIDs: run.validation)?.contains("another text") == true)
     }
 
     /// Training lowers the validation loss on a repetitive text, and sampling by argmax
