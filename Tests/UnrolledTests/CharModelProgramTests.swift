@@ -74,6 +74,7 @@ import Unrolled
         #expect(try Data(contentsOf: folder.appendingPathComponent("truncated.safetensors")).count == halfBytes.count / 2)
         expectOneLine(try smallRun(["--steps", "8", "--resume", path("nothing.safetensors")]), "ch12", containing: "no such file")
         expectOneLine(try smallRun(["--steps", "8", "--checkpoint", path("no-folder/x.safetensors")]), "ch12", containing: "x.safetensors")
+        expectOneLine(try smallRun(["--steps", "8", "--checkpoint", folder.path]), "ch12", containing: "is a folder")
 
         // book sample on the checkpoint ch12 wrote.
         let sampled = try run("book", ["sample", "--checkpoint", path("straight.safetensors"), "--prime", "to be", "--length", "20", "--seed", "3"])
