@@ -16,12 +16,14 @@ import PackageDescription
 /// caches what this manifest computes, keyed by the manifest's text: a chapter added on
 /// disk would go unseen until the cache was cleared. `swift run book check` reports any
 /// disagreement between this list and the chapters.
-let chapterNumbers = ["00", "01", "02", "03", "04", "05", "06", "07", "08", "10"]
+let chapterNumbers = ["00", "01", "02", "03", "04", "05", "06", "07", "08", "10", "12"]
 
 let chapterTargets: [Target] = chapterNumbers.map { number in
     .executableTarget(
         name: "ch" + number,
-        dependencies: ["Unrolled", "Notebook", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        // Chapter 12 writes checkpoints, in the safetensors format.
+        dependencies: ["Unrolled", "Notebook", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            + (number == "12" ? ["SafeTensors"] : []),
         path: "Sources/Chapters/ch" + number,
         // Chapters are scripts: top-level variables used inside functions are normal there,
         // which Swift 6's strict concurrency would reject.

@@ -59,6 +59,14 @@ public struct Adam<Scalar: KernelScalar>: Optimizer {
         self.epsilon = epsilon
     }
 
+    /// An Adam that continues where a saved one stopped (a checkpoint): t, m and v restored.
+    public init(learningRate: Scalar, beta1: Scalar = 0.9, beta2: Scalar = 0.999, epsilon: Scalar = 1e-8,
+                step: Int, firstMoments: [Matrix<Scalar>], secondMoments: [Matrix<Scalar>]) {
+        precondition(step >= 0 && firstMoments.count == secondMoments.count, "Adam state: step \(step), \(firstMoments.count) m and \(secondMoments.count) v")
+        self.init(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        (self.step, self.firstMoments, self.secondMoments) = (step, firstMoments, secondMoments)
+    }
+
     public mutating func update<P: ParameterSet>(_ parameters: inout P, with gradients: P) where P.Scalar == Scalar {
         checkShapes(parameters, gradients)
         if firstMoments.isEmpty {

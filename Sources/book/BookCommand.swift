@@ -7,7 +7,7 @@ struct BookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book",
         abstract: "Work with Unrolled, the book: list its chapters, check them, see the Swift they become.",
-        subcommands: [ListChapters.self, CheckBook.self, ShowTangled.self, CheckExercise.self, CheckSolutions.self, BuildSite.self, VerifyClaims.self, GradCheck.self, CorpusCommand.self, DataCommand.self]
+        subcommands: [ListChapters.self, CheckBook.self, ShowTangled.self, CheckExercise.self, CheckSolutions.self, BuildSite.self, VerifyClaims.self, GradCheck.self, CorpusCommand.self, DataCommand.self, SampleCommand.self]
     )
 
     /// Parsed as every program of the book is: one leading `--` ignored, bad input one line.
