@@ -12,6 +12,9 @@ public enum RecurrentCell: String, CaseIterable, Sendable {
     case arch2
     /// Chapter 10's gated cells.
     case gru, lstm
+    /// Chapter 9's stacked network: an embedding table, three vanilla layers, dropout on
+    /// each layer's output with the masks held fixed.
+    case stacked
 
     /// The non-linearity of the vanilla cell this names (the gated cells and Architecture 2 use tanh).
     public var activation: Activation { self == .relu ? .relu : .tanh }

@@ -23,6 +23,10 @@ struct GradCheck: ParsableCommand {
             its forms, teacher forcing and its own output; its variables are wXH, wOH, wHY, bH, bY \
             and oStart, the fed-back distribution the window starts from.
 
+            --cell stacked checks chapter 9's network: an embedding table of width H/2, three \
+            vanilla layers, dropout (rate 0.3) on each layer's output with the masks drawn once \
+            and held fixed; its variables are E, wXH1 … bH3, wHY, bY and each layer's hStart.
+
             --export FILE writes the problem and the analytic gradients to a safetensors file: \
             the cell's parameters (rnn: wXH (V,H), wHH (H,H), bH (1,H); gru: wX (V,3H), wH (H,3H), \
             bX, bH (1,3H); lstm: wX (V,4H), wH (H,4H), b (1,4H); all: wHY (H,V), bY (1,V)), hStart \
@@ -64,8 +68,8 @@ struct GradCheck: ParsableCommand {
         guard vocabulary * hidden <= 1 << 20, hidden * hidden <= 1 << 20, batch * unroll <= 1 << 16 else {
             throw ValidationError("the problem is too large for a gradient check; keep V·H and H·H under 2^20 and B·T under 2^16")
         }
-        if cell == .arch2, export != nil {
-            throw ValidationError("--export writes the rnn, gru and lstm problems; drop it for --cell arch2")
+        if cell == .arch2 || cell == .stacked, export != nil {
+            throw ValidationError("--export writes the rnn, gru and lstm problems; drop it for --cell \(cell.rawValue)")
         }
     }
 
@@ -93,6 +97,13 @@ struct GradCheck: ParsableCommand {
             print("LSTM, seed \(seed): \(shape), non-zero h_0 and c_0")
             report = problem.check(maxEntriesPerVariable: entries, seed: seed)
             exportable = export == nil ? ([], [:]) : problem.exportTensors()
+        case .stacked:
+            let problem = StackedGradientCheckProblem(seed: seed, batchSize: batch, steps: unroll, vocabularySize: vocabulary,
+                                                      hiddenSize: hidden, layers: 3, embeddingSize: max(1, hidden / 2),
+                                                      dropout: 0.3, reduction: reduction)
+            print("stacked network (chapter 9), seed \(seed): \(shape), E = \(max(1, hidden / 2)), 3 layers, dropout 0.3 with fixed masks, non-zero h_0")
+            report = problem.check(maxEntriesPerVariable: entries, seed: seed)
+            exportable = ([], [:])
         case .arch2:
             // Two problems, one per form of feedback; both must pass.
             var passed = true
