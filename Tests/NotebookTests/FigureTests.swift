@@ -56,7 +56,12 @@ let figures: [any Figure] = [
             columnLabels: "hello <&>\n!".map(String.init), range: -1...1),
     Histogram(title: "Norms", xLabel: "norm", caption: "Skewed.", values: (0..<1000).map { pow(Double($0) / 1000, 3) } + [.infinity], bins: 25),
     UnrolledGraph(steps: 4),
+    ColoredText(title: "Unit 3 " + hostile, caption: "Coloured by the unit.", label: "unit 3 " + hostile,
+                text: coloredSample, values: coloredSample.indices.map { sin(Double(coloredSample.distance(from: coloredSample.startIndex, to: $0)) / 7) }, range: -1...1),
 ]
+
+/// Text for the coloured-text figure: markup, a bell, a tab, newlines and a line longer than any width.
+let coloredSample = "let s = \"<b>&amp;</b>\"\u{7}\tx\n" + String(repeating: "(a [b] {c}) ", count: 12) + "\n`code` and \"quotes\"\n" + hostile + "\nend\n"
 
 @Test(arguments: figures.indices)
 func svgIsWellFormedAndEscaped(_ i: Int) throws {
@@ -201,3 +206,16 @@ func terminalRenderingFitsTheWidth(_ width: Int) {
     #expect(sizes.allSatisfy { $0 >= 10 })
 }
 
+
+@Test func coloredTextGivesEveryCharacterATooltipAndSendsNoControlCharacters() throws {
+    let figure = ColoredText(title: "t", label: "unit <7>", text: "a<\u{1B}x1m\n\"", values: [0.5, -0.5, 1, 0, 0, 0, 0.25, -1])
+    let root = try #require(parseSVG(figure.svg()))
+    let tips = elements(named: "title", in: root).compactMap(\.stringValue).filter { $0.hasPrefix("unit <7>") }
+    #expect(tips.count == 8, "one tooltip per character")
+    #expect(tips.contains("unit <7> after \"<\": -0.5"))
+    for color in [false, true] {
+        let text = figure.text(width: 40, color: color)
+        let withoutOurEscapes = color ? text.replacingOccurrences(of: "\u{1B}[", with: "") : text
+        #expect(!withoutOurEscapes.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "no control characters from the text reach the terminal")
+    }
+}

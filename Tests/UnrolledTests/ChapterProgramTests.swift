@@ -114,6 +114,20 @@ import Testing
         #expect(short.status == 1 && short.output.contains("has 1 character;"), "\(short.output)")
     }
 
+    /// Chapter 11: an empty --data fails before any training; a training text too short
+    /// for the streams is refused with what to raise.
+    @Test func chapterElevenBadInputIsOneLineAndStatusOne() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-ch11-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = folder.appendingPathComponent("empty.txt")
+        try Data().write(to: empty)
+        try expectOneLineFailures("ch11", [
+            (["--data", empty.path], "is empty"),
+            (["--training-strings", "100", "--unroll", "5000"], "raise --training-strings"),
+        ])
+    }
+
     /// `--temperature 1e-308` used to pass validation, train for the whole run, and trap
     /// when sampling (1/τ = ∞). Now the whole chapter runs, and the tiny-τ sample is argmax.
     @Test(arguments: ["1e-308", "1e-300"])
