@@ -44,6 +44,19 @@ CLIP = 5.0
 CELLS = {"lstm": ("LSTM", 512), "gru": ("GRU", 512), "rnn128": ("RNN", 128), "rnn512": ("RNN", 512)}
 
 
+def keep_large_freed_blocks():
+    """Asks glibc's malloc to keep freed blocks up to 32 MiB, as `bench` does (see
+    Sources/bench/Allocator.swift): a window's large buffers are then reused by the next
+    instead of being unmapped and page-faulted in again. Returns whether it could."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6")
+        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+        return libc.mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1 and libc.mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1
+    except (OSError, AttributeError):
+        return False
+
+
 def load_ids(path):
     """The corpus as ids into its sorted distinct characters (as `bench` numbers them), and V."""
     try:
@@ -132,6 +145,8 @@ def main():
         print(f"gated_torch.py: {error}", file=sys.stderr)
         sys.exit(2)
     torch.set_num_threads(1)
+    if keep_large_freed_blocks():
+        print("malloc: glibc keeps freed blocks up to 32 MiB for reuse (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), as bench does")
     for name in cells:
         windows, chars, wall, cpu, smooth = time_cell(torch, name, ids, vocabulary, args.seconds, args.seed)
         layer_name, hidden = CELLS[name]

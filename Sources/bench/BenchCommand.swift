@@ -154,6 +154,7 @@ struct Bench: ParsableCommand {
         let length = windows.map { "\($0) windows" } ?? "\(seconds) s"
         print("corpus: \(corpus.source): \(format(Double(text.ids.count))) characters, V = \(text.vocabularySize); \(length) per run")
         print("BLAS: \(BLAS.description)")
+        if let line = keepLargeFreedBlocks() { print(line) }
         print("smooth loss/char: min-char-rnn's 0.999 moving average of each window's loss per character, from ln V; numpy prints the same")
         #if DEBUG
         print("warning: this is a debug build; `make bench` builds with -c release")
