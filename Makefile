@@ -120,8 +120,8 @@ bench: deps python-deps
 	echo "PyTorch reference, nn.RNN / nn.LSTM / nn.GRU, one thread ($(BENCH_SECONDS) s each):"; \
 	torch_flags=""; \
 	if out=$$($(TORCH_REFERENCE) --data "$$corpus"); then \
-	  echo "$$out" | grep -v '^chars_per_second'; \
-	  torch_flags=$$(echo "$$out" | awk '/^chars_per_second/ { printf " --torch-%s %s", $$2, $$3 }'); \
+	  echo "$$out" | grep -v '^chars_per_'; \
+	  torch_flags=$$(echo "$$out" | awk '/^chars_per_second/ { printf " --torch-%s %s", $$2, $$3 } /^chars_per_cpu_second/ { printf " --torch-cpu-%s %s", $$2, $$3 }'); \
 	else \
 	  echo "$$out"; echo "(no PyTorch figures: the Swift runs are timed without ratios to PyTorch)"; \
 	fi; \

@@ -79,6 +79,22 @@ struct Bench: ParsableCommand {
             range: 0...1e12, excludingLower: true)
     var torchRNN512: Double?
 
+    @Option(name: .customLong("torch-cpu-lstm"), help: "PyTorch's characters per second of its thread's CPU time for nn.LSTM; the LSTM's per-CPU-second figure is printed as a ratio to it.",
+            range: 0...1e12, excludingLower: true)
+    var torchCPULSTM: Double?
+
+    @Option(name: .customLong("torch-cpu-gru"), help: "PyTorch's characters per CPU second for nn.GRU, for the GRU's per-CPU-second ratio.",
+            range: 0...1e12, excludingLower: true)
+    var torchCPUGRU: Double?
+
+    @Option(name: .customLong("torch-cpu-rnn128"), help: "PyTorch's characters per CPU second for nn.RNN at hidden size 128.",
+            range: 0...1e12, excludingLower: true)
+    var torchCPURNN128: Double?
+
+    @Option(name: .customLong("torch-cpu-rnn512"), help: "PyTorch's characters per CPU second for nn.RNN at hidden size 512.",
+            range: 0...1e12, excludingLower: true)
+    var torchCPURNN512: Double?
+
     @Option(help: ArgumentHelp("Run only part of the benchmark: a is min-char-rnn in Float and Double, a-float the same in Float only, b the batched runs, gated the LSTM and the GRU (c), lstm or gru one of them.", valueName: "part"))
     var only: BenchPart?
 
@@ -197,9 +213,9 @@ struct Bench: ParsableCommand {
                 var adam = Adam<Float>(learningRate: 2e-3)
                 let result = train(&model, optimizer: &adam, text: text, batch: 32, steps: 64, reduction: .mean,
                                    seconds: seconds, windowLimit: windows) { $0.clipByGlobalNorm(5) }
-                let torch = hidden == 128 ? torchRNN128 : torchRNN512
+                let torch = hidden == 128 ? (torchRNN128, torchCPURNN128) : (torchRNN512, torchCPURNN512)
                 print("(b) batched H=\(hidden) T=64 B=32 Adam 2e-3, global-norm clip 5, Float: \(format(result.0)) chars/s"
-                      + ratio(result.0, to: torch)
+                      + ratio(result.0, result.1, to: torch)
                       + " (per CPU second \(format(result.1)); target \(format(target)))" + String(format: "; smooth loss/char %.3f -> %.3f", result.2, result.3))
             }
         }
@@ -207,16 +223,21 @@ struct Bench: ParsableCommand {
         // (c) the gated cells of chapter 10 in (b)'s configuration at H = 512.
         for cell in gatedCells {
             let result = trainGated(cell, hidden: 512, text: text, batch: 32, steps: 64, seconds: seconds, windowLimit: windows)
-            let torch = cell == .lstm ? torchLSTM : torchGRU
+            let torch = cell == .lstm ? (torchLSTM, torchCPULSTM) : (torchGRU, torchCPUGRU)
             print("(c) \(cell.rawValue) H=512 T=64 B=32 Adam 2e-3, global-norm clip 5, Float: \(format(result.0)) chars/s"
-                  + ratio(result.0, to: torch)
+                  + ratio(result.0, result.1, to: torch)
                   + " (per CPU second \(format(result.1)))" + String(format: "; smooth loss/char %.3f -> %.3f", result.2, result.3))
         }
     }
 
-    /// " = 1.23× PyTorch" when PyTorch's figure was passed in, else nothing.
-    private func ratio(_ swift: Double, to torch: Double?) -> String {
-        torch.map { String(format: " = %.2f× PyTorch (%@ chars/s)", swift / $0, format($0)) } ?? ""
+    /// " = 1.23× PyTorch (…)" when PyTorch's wall-clock figure was passed in, and the ratio
+    /// of the two per-CPU-second figures when that was too: on a busy machine the second
+    /// is the steadier one, since neither program is charged for time others took.
+    private func ratio(_ swift: Double, _ swiftCPU: Double, to torch: (wall: Double?, cpu: Double?)) -> String {
+        guard let wall = torch.wall else { return "" }
+        var text = String(format: " = %.2f× PyTorch (%@ chars/s", swift / wall, format(wall))
+        if let cpu = torch.cpu { text += String(format: "; per CPU second %.2f×", swiftCPU / cpu) }
+        return text + ")"
     }
 }
 
