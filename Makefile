@@ -89,13 +89,18 @@ test: deps python-deps site-deps browser-deps
 
 # `make bench`: characters per second of the Swift RNN (release build, one thread) and of
 # the numpy reference in both its styles (per-step, the classic min-char-rnn loop, and
-# windowed), in the same run, with the ratio to each (Benchmarks/README.md). The corpus
+# windowed), in the same run, with the ratio to each; and PyTorch's nn.RNN / nn.LSTM / nn.GRU
+# against the batched (b) and gated (c) runs when torch is installed (Benchmarks/README.md). The corpus
 # is ../shared/data/tinyshakespeare.txt when present, else the book's default corpus,
 # written out so that both programs read the same text. The Swift run gets
 # $(WITH_OPENBLAS_KERNELS); numpy brings its own, newer OpenBLAS and runs without the variable.
 BENCH_SECONDS ?= 5
 NUMPY_SECONDS ?= 10
 BENCH_CORPUS := $(firstword $(wildcard ../shared/data/tinyshakespeare.txt))
+# PyTorch (optional: without torch the script says how to install it, exit status 3) times
+# its own nn.RNN, nn.LSTM and nn.GRU on (b)'s and (c)'s configuration, one thread, with its own BLAS.
+TORCH_REFERENCE = env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+  $(PYTHON) Benchmarks/gated_torch.py --seconds $(BENCH_SECONDS)
 NUMPY_REFERENCE = env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
   $(PYTHON) Benchmarks/min_char_rnn_numpy.py --seconds $(NUMPY_SECONDS)
 
@@ -112,5 +117,13 @@ bench: deps python-deps
 	echo "$$out" | grep -v '^chars_per_second'; \
 	windowed=$$(echo "$$out" | awk '/^chars_per_second/ { print $$2 }'); \
 	if [ -z "$$per_step" ] || [ -z "$$windowed" ]; then echo "the numpy reference did not report a speed"; exit 1; fi; \
+	echo "PyTorch reference, nn.RNN / nn.LSTM / nn.GRU, one thread ($(BENCH_SECONDS) s each):"; \
+	torch_flags=""; \
+	if out=$$($(TORCH_REFERENCE) --data "$$corpus"); then \
+	  echo "$$out" | grep -v '^chars_per_'; \
+	  torch_flags=$$(echo "$$out" | awk '/^chars_per_second/ { printf " --torch-%s %s", $$2, $$3 } /^chars_per_cpu_second/ { printf " --torch-cpu-%s %s", $$2, $$3 }'); \
+	else \
+	  echo "$$out"; echo "(no PyTorch figures: the Swift runs are timed without ratios to PyTorch)"; \
+	fi; \
 	echo "Swift ($(BENCH_SECONDS) s per run):"; \
-	$(WITH_OPENBLAS_KERNELS) .build/release/bench --data "$$corpus" --seconds $(BENCH_SECONDS) --numpy-per-step "$$per_step" --numpy "$$windowed"
+	$(WITH_OPENBLAS_KERNELS) .build/release/bench --data "$$corpus" --seconds $(BENCH_SECONDS) --numpy-per-step "$$per_step" --numpy "$$windowed" $$torch_flags

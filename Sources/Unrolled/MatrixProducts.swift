@@ -63,3 +63,34 @@ extension Matrix {
         return t
     }
 }
+
+extension Matrix {
+    /// The product of a block of rows, in place: rows `cRow ..< cRow + m` of C ← (those rows
+    /// +) rows `aRow ..< aRow + m` of A times op(B). A recurrent layer keeps all T steps
+    /// stacked as (T·B, k) matrices; this multiplies one step's (B, k) block where it lies,
+    /// instead of copying it out and back. With `overwrite` the block's old entries are ignored.
+    public mutating func addRowBlockProduct(
+        rows m: Int, at cRow: Int, _ a: Matrix, rowsAt aRow: Int, _ b: Matrix,
+        transposeB: Bool = false, overwrite: Bool = false
+    ) {
+        let (k, n) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
+        precondition(a.columns == k, "matrix product: rows of \(a.shapeText) times \(transposeB ? "transposed " : "")\(b.shapeText): inner sizes \(a.columns) and \(k) differ")
+        precondition(columns == n, "matrix product: result has \(n) columns, but the destination is \(shapeText)")
+        precondition(m >= 0 && cRow >= 0 && cRow + m <= rows && aRow >= 0 && aRow + m <= a.rows,
+                     "matrix product: rows \(aRow)..<\(aRow + m) of \(a.shapeText) into rows \(cRow)..<\(cRow + m) of \(shapeText)")
+        if m == 0 || n == 0 || k == 0 {
+            if overwrite && k == 0 { withMutablePointer { Scalar.fill($0 + cRow * n, with: 0, count: m * n) } }
+            return
+        }
+        a.withPointer { pa in
+            b.withPointer { pb in
+                withMutablePointer { pc in
+                    Scalar.gemm(
+                        transposeA: false, transposeB: transposeB, m: m, n: n, k: k,
+                        alpha: 1, a: pa + aRow * k, lda: k, b: pb, ldb: b.columns,
+                        beta: overwrite ? 0 : 1, c: pc + cRow * n, ldc: n)
+                }
+            }
+        }
+    }
+}

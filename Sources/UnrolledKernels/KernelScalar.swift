@@ -58,6 +58,16 @@ where RawSignificand: FixedWidthInteger {
     static func tanhBackward(output h: UnsafePointer<Self>, gradient dh: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func sigmoid(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func sigmoidBackward(output s: UnsafePointer<Self>, gradient ds: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
+    static func lstmForwardStep(
+        preactivations a: UnsafePointer<Self>, cellBefore cp: UnsafePointer<Self>,
+        i: UnsafeMutablePointer<Self>, f: UnsafeMutablePointer<Self>, g: UnsafeMutablePointer<Self>, o: UnsafeMutablePointer<Self>,
+        cell c: UnsafeMutablePointer<Self>, tanhCell tc: UnsafeMutablePointer<Self>, hidden h: UnsafeMutablePointer<Self>,
+        rows: Int, hiddenSize H: Int)
+    static func lstmBackwardStep(
+        dhOutput: UnsafePointer<Self>, dhNext: UnsafePointer<Self>, dcNext: UnsafeMutablePointer<Self>,
+        i: UnsafePointer<Self>, f: UnsafePointer<Self>, g: UnsafePointer<Self>, o: UnsafePointer<Self>,
+        tanhCell tc: UnsafePointer<Self>, cellBefore cp: UnsafePointer<Self>,
+        into dA: UnsafeMutablePointer<Self>, rows: Int, hiddenSize H: Int)
     static func relu(_ a: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func reluBackward(output h: UnsafePointer<Self>, gradient dh: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, count: Int)
     static func softmaxRows(_ x: UnsafePointer<Self>, into r: UnsafeMutablePointer<Self>, rows: Int, columns: Int)

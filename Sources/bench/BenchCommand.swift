@@ -11,6 +11,12 @@ enum BenchPart: String, CaseIterable, ExpressibleByArgument {
     case aFloat = "a-float"
     /// Batched training at hidden sizes 128 and 512.
     case b
+    /// The gated cells of chapter 10, LSTM and GRU, batched at hidden size 512.
+    case gated
+    /// The LSTM alone, batched at hidden size 512.
+    case lstm
+    /// The GRU alone, batched at hidden size 512.
+    case gru
 }
 
 /// `swift run -c release bench`: how many characters per second the book's RNN trains on,
@@ -25,7 +31,8 @@ struct Bench: ParsableCommand {
             (a) is min-char-rnn: hidden size 100, windows of 25, one stream, Adagrad 0.1, \
             gradients clipped element-wise to ±5; it runs in Float and in Double. (b) is batched \
             training in Float: hidden sizes 128 and 512, batch 32, windows of 64, Adam 2e-3, \
-            gradients clipped by global norm 5. Each run trains for --seconds of wall time (or \
+            gradients clipped by global norm 5; (c) trains chapter 10's LSTM and GRU the same way at \
+            hidden size 512. Each run trains for --seconds of wall time (or \
             --windows windows) and prints characters per second, the same per second of this \
             thread's CPU time (what an idle core would give), and the smooth loss per character at \
             the start and the end: min-char-rnn's 0.999 moving average of each window's loss, \
@@ -56,7 +63,39 @@ struct Bench: ParsableCommand {
             range: 0...1e12, excludingLower: true)
     var numpyWindowed: Double?
 
-    @Option(help: ArgumentHelp("Run only part of the benchmark: a is min-char-rnn in Float and Double, a-float the same in Float only, b the batched runs.", valueName: "part"))
+    @Option(name: .customLong("torch-lstm"), help: "PyTorch's characters per second for nn.LSTM at (c)'s configuration; the LSTM line is printed as a ratio to it.",
+            range: 0...1e12, excludingLower: true)
+    var torchLSTM: Double?
+
+    @Option(name: .customLong("torch-gru"), help: "PyTorch's characters per second for nn.GRU at (c)'s configuration; the GRU line is printed as a ratio to it.",
+            range: 0...1e12, excludingLower: true)
+    var torchGRU: Double?
+
+    @Option(name: .customLong("torch-rnn128"), help: "PyTorch's characters per second for nn.RNN (tanh) at (b)'s configuration with hidden size 128.",
+            range: 0...1e12, excludingLower: true)
+    var torchRNN128: Double?
+
+    @Option(name: .customLong("torch-rnn512"), help: "PyTorch's characters per second for nn.RNN (tanh) at (b)'s configuration with hidden size 512.",
+            range: 0...1e12, excludingLower: true)
+    var torchRNN512: Double?
+
+    @Option(name: .customLong("torch-cpu-lstm"), help: "PyTorch's characters per second of its thread's CPU time for nn.LSTM; the LSTM's per-CPU-second figure is printed as a ratio to it.",
+            range: 0...1e12, excludingLower: true)
+    var torchCPULSTM: Double?
+
+    @Option(name: .customLong("torch-cpu-gru"), help: "PyTorch's characters per CPU second for nn.GRU, for the GRU's per-CPU-second ratio.",
+            range: 0...1e12, excludingLower: true)
+    var torchCPUGRU: Double?
+
+    @Option(name: .customLong("torch-cpu-rnn128"), help: "PyTorch's characters per CPU second for nn.RNN at hidden size 128.",
+            range: 0...1e12, excludingLower: true)
+    var torchCPURNN128: Double?
+
+    @Option(name: .customLong("torch-cpu-rnn512"), help: "PyTorch's characters per CPU second for nn.RNN at hidden size 512.",
+            range: 0...1e12, excludingLower: true)
+    var torchCPURNN512: Double?
+
+    @Option(help: ArgumentHelp("Run only part of the benchmark: a is min-char-rnn in Float and Double, a-float the same in Float only, b the batched runs, gated the LSTM and the GRU (c), lstm or gru one of them.", valueName: "part"))
     var only: BenchPart?
 
     @Option(help: ArgumentHelp("Write the corpus used without --data to this file and stop, so the numpy reference can read the same text.", valueName: "file"))
@@ -115,9 +154,15 @@ struct Bench: ParsableCommand {
         }
         let corpus = try Corpus.load(path: data)
         let text = EncodedText(corpus.text)
-        let runsA = only != .b, runsB = only == nil || only == .b
-        // A stream needs one window of T inputs plus its next target: 32 × (64 + 2) for (b), 25 + 2 for (a).
-        let (needed, shape) = runsB ? (32 * 66, "32 streams of 65-character windows") : (27, "one stream of 26-character windows")
+        let runsA = only == nil || only == .a || only == .aFloat, runsB = only == nil || only == .b
+        let gatedCells: [GatedCell] = switch only {
+        case nil, .gated: [.lstm, .gru]
+        case .lstm: [.lstm]
+        case .gru: [.gru]
+        default: []
+        }
+        // A stream needs one window of T inputs plus its next target: 32 × (64 + 2) for (b) and (c), 25 + 2 for (a).
+        let (needed, shape) = runsB || !gatedCells.isEmpty ? (32 * 66, "32 streams of 65-character windows") : (27, "one stream of 26-character windows")
         guard text.ids.count >= needed else {
             throw BenchError(description: "\(corpus.source) has \(counted(text.ids.count, "character")); the benchmark needs at least \(needed) (\(shape))")
         }
@@ -125,6 +170,7 @@ struct Bench: ParsableCommand {
         let length = windows.map { "\($0) windows" } ?? "\(seconds) s"
         print("corpus: \(corpus.source): \(format(Double(text.ids.count))) characters, V = \(text.vocabularySize); \(length) per run")
         print("BLAS: \(BLAS.description)")
+        if let line = keepLargeFreedBlocks() { print(line) }
         print("smooth loss/char: min-char-rnn's 0.999 moving average of each window's loss per character, from ln V; numpy prints the same")
         #if DEBUG
         print("warning: this is a debug build; `make bench` builds with -c release")
@@ -167,10 +213,31 @@ struct Bench: ParsableCommand {
                 var adam = Adam<Float>(learningRate: 2e-3)
                 let result = train(&model, optimizer: &adam, text: text, batch: 32, steps: 64, reduction: .mean,
                                    seconds: seconds, windowLimit: windows) { $0.clipByGlobalNorm(5) }
+                let torch = hidden == 128 ? (torchRNN128, torchCPURNN128) : (torchRNN512, torchCPURNN512)
                 print("(b) batched H=\(hidden) T=64 B=32 Adam 2e-3, global-norm clip 5, Float: \(format(result.0)) chars/s"
+                      + ratio(result.0, result.1, to: torch)
                       + " (per CPU second \(format(result.1)); target \(format(target)))" + String(format: "; smooth loss/char %.3f -> %.3f", result.2, result.3))
             }
         }
+
+        // (c) the gated cells of chapter 10 in (b)'s configuration at H = 512.
+        for cell in gatedCells {
+            let result = trainGated(cell, hidden: 512, text: text, batch: 32, steps: 64, seconds: seconds, windowLimit: windows)
+            let torch = cell == .lstm ? (torchLSTM, torchCPULSTM) : (torchGRU, torchCPUGRU)
+            print("(c) \(cell.rawValue) H=512 T=64 B=32 Adam 2e-3, global-norm clip 5, Float: \(format(result.0)) chars/s"
+                  + ratio(result.0, result.1, to: torch)
+                  + " (per CPU second \(format(result.1)))" + String(format: "; smooth loss/char %.3f -> %.3f", result.2, result.3))
+        }
+    }
+
+    /// " = 1.23× PyTorch (…)" when PyTorch's wall-clock figure was passed in, and the ratio
+    /// of the two per-CPU-second figures when that was too: on a busy machine the second
+    /// is the steadier one, since neither program is charged for time others took.
+    private func ratio(_ swift: Double, _ swiftCPU: Double, to torch: (wall: Double?, cpu: Double?)) -> String {
+        guard let wall = torch.wall else { return "" }
+        var text = String(format: " = %.2f× PyTorch (%@ chars/s", swift / wall, format(wall))
+        if let cpu = torch.cpu { text += String(format: "; per CPU second %.2f×", swiftCPU / cpu) }
+        return text + ")"
     }
 }
 
