@@ -188,7 +188,7 @@ public struct CharCheckpoint {
         }
         model.ends = model.ends.replacingParameters(with: CharModelEnds<Float>.parameterNames.map { values[$0]! })
         for l in model.layers.indices {
-            model.layers[l] = model.layers[l].replacingParameters(with: RecurrentLayer<Float>.parameterNames.map { values["layers.\(l).\($0)"]! })
+            model.layers[l] = model.layers[l].replacingParameters(with: CharLayer<Float>.parameterNames.map { values["layers.\(l).\($0)"]! })
         }
         var carried: [RecurrentState<Float>] = []
         for l in 0..<shape.layers {

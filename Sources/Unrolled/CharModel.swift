@@ -50,7 +50,7 @@ public struct CharModelShape: Equatable, Sendable, Codable {
 ///
 /// Every cell keeps two biases, as PyTorch does. For the vanilla cell and the LSTM they are
 /// only ever added, so one would do; for the GRU, b_h's n block sits inside r ⊙ (…).
-public struct RecurrentLayer<Scalar: KernelScalar>: ParameterSet, Equatable, Sendable {
+public struct CharLayer<Scalar: KernelScalar>: ParameterSet, Equatable, Sendable {
     public var cell: CharCell
     /// W_x, (D, kH).
     public var wX: Matrix<Scalar>
@@ -60,7 +60,7 @@ public struct RecurrentLayer<Scalar: KernelScalar>: ParameterSet, Equatable, Sen
     public var bX: Matrix<Scalar>
     public var bH: Matrix<Scalar>
 
-    public static var parameterPaths: [(name: String, path: WritableKeyPath<RecurrentLayer, Matrix<Scalar>>)] {
+    public static var parameterPaths: [(name: String, path: WritableKeyPath<CharLayer, Matrix<Scalar>>)] {
         [("wX", \.wX), ("wH", \.wH), ("bX", \.bX), ("bH", \.bH)]
     }
 
@@ -92,7 +92,7 @@ public struct RecurrentState<Scalar: KernelScalar>: Equatable, Sendable {
 }
 
 /// What a layer's forward pass keeps for its backward pass.
-public struct RecurrentLayerPass<Scalar: KernelScalar>: Sendable {
+public struct CharLayerPass<Scalar: KernelScalar>: Sendable {
     /// The stacked input, (T·B, D).
     public let input: Matrix<Scalar>
     /// h_0 … h_T and c_0 … c_T, each (B, H).
@@ -109,9 +109,9 @@ public struct RecurrentLayerPass<Scalar: KernelScalar>: Sendable {
     public var end: RecurrentState<Scalar> { RecurrentState(h: hs[hs.count - 1], c: cs[cs.count - 1]) }
 }
 
-extension RecurrentLayer {
+extension CharLayer {
     /// Runs T steps over `input` (T·B, D), time-major, from `start`.
-    public func forward(_ input: Matrix<Scalar>, steps T: Int, from start: RecurrentState<Scalar>) -> RecurrentLayerPass<Scalar> {
+    public func forward(_ input: Matrix<Scalar>, steps T: Int, from start: RecurrentState<Scalar>) -> CharLayerPass<Scalar> {
         let B = start.h.rows, H = hiddenSize
         precondition(input.rows == T * B && input.columns == inputSize, "layer input is \(input.shapeText), expected (\(T * B), \(inputSize))")
         var inputShare = input * wX                                   // x_t W_x for all t   (T·B, kH)
@@ -142,14 +142,14 @@ extension RecurrentLayer {
                 gates.append(Matrix(joiningColumns: [i, f, g, o])); extra.append(tanhC)
             }
         }
-        return RecurrentLayerPass(input: input, hs: hs, cs: cs, gates: gates, extra: extra,
+        return CharLayerPass(input: input, hs: hs, cs: cs, gates: gates, extra: extra,
                                   output: Matrix(stacking: Array(hs[1...])))
     }
 
     /// Back through the window, given ∂L/∂h_t for every step from above (T·B, H). Returns the
     /// weights' gradients, ∂L/∂input (T·B, D) for the layer below, and ∂L/∂(h_0, c_0).
-    public func backward(_ pass: RecurrentLayerPass<Scalar>, outputGradient dOut: Matrix<Scalar>)
-        -> (gradients: RecurrentLayer, dInput: Matrix<Scalar>, dStart: RecurrentState<Scalar>) {
+    public func backward(_ pass: CharLayerPass<Scalar>, outputGradient dOut: Matrix<Scalar>)
+        -> (gradients: CharLayer, dInput: Matrix<Scalar>, dStart: RecurrentState<Scalar>) {
         let T = pass.gates.count, B = pass.hs[0].rows, H = hiddenSize, k = cell.blocks
         var dAx = Matrix<Scalar>(rows: T * B, columns: k * H)         // ∂L/∂(x_t W_x + b_x)
         var dAh = Matrix<Scalar>(rows: T * B, columns: k * H)         // ∂L/∂(h_{t-1} W_h + b_h)
@@ -220,7 +220,7 @@ public struct CharModelEnds<Scalar: KernelScalar>: ParameterSet, Equatable, Send
 public struct CharModel<Scalar: KernelScalar>: Equatable, Sendable {
     public var shape: CharModelShape
     public var ends: CharModelEnds<Scalar>
-    public var layers: [RecurrentLayer<Scalar>]
+    public var layers: [CharLayer<Scalar>]
 
     /// A fresh model: embeddings N(0, 0.1²)-ish uniform, Xavier weights elsewhere.
     public init(_ shape: CharModelShape, using generator: inout SeededGenerator) {
@@ -228,13 +228,13 @@ public struct CharModel<Scalar: KernelScalar>: Equatable, Sendable {
         self.shape = shape
         let embedding = Matrix<Scalar>(rows: V, columns: E, uniformIn: -0.1, 0.1, using: &generator)
         layers = (0..<shape.layers).map { l in
-            RecurrentLayer(cell: shape.cell, inputSize: l == 0 ? E : H, hiddenSize: H, using: &generator)
+            CharLayer(cell: shape.cell, inputSize: l == 0 ? E : H, hiddenSize: H, using: &generator)
         }
         ends = CharModelEnds(embedding: embedding, wHY: .xavier(H, V, using: &generator), bY: .zeros(1, V))
     }
 
     /// A model from stored parts (a checkpoint); the shapes must agree with `shape`.
-    public init(shape: CharModelShape, ends: CharModelEnds<Scalar>, layers: [RecurrentLayer<Scalar>]) {
+    public init(shape: CharModelShape, ends: CharModelEnds<Scalar>, layers: [CharLayer<Scalar>]) {
         (self.shape, self.ends, self.layers) = (shape, ends, layers)
     }
 
@@ -273,20 +273,13 @@ public struct CharModel<Scalar: KernelScalar>: Equatable, Sendable {
     }
 }
 
-/// Inverted dropout masks for one window: each entry 0 with probability p, else 1/(1 − p),
-/// so the expected activation is unchanged and evaluation needs no rescaling.
-public func dropoutMask<Scalar: KernelScalar>(rows: Int, columns: Int, rate p: Double,
-                                              using generator: inout SeededGenerator) -> Matrix<Scalar> {
-    precondition(p >= 0 && p < 1, "the dropout rate must be in [0, 1), got \(p)")
-    let keep = Scalar(1 / (1 - p))
-    return Matrix(rows: rows, columns: columns, scalars: (0..<(rows * columns)).map { _ in generator.uniform() < p ? 0 : keep })
-}
+// The dropout masks are chapter 9's `dropoutMask` (inverted dropout, one draw per entry).
 
 /// What `CharModel.forward` keeps for `backward`.
 public struct CharModelPass<Scalar: KernelScalar>: Sendable {
     public let inputs: TokenBatch
     public let targets: [Int]
-    public let layerPasses: [RecurrentLayerPass<Scalar>]
+    public let layerPasses: [CharLayerPass<Scalar>]
     /// One mask per layer output (empty without dropout).
     public let masks: [Matrix<Scalar>]
     /// The top layer's output after dropout, (T·B, H).
@@ -306,7 +299,7 @@ extension CharModel {
         let T = inputs.steps, B = inputs.batchSize
         precondition(start.count == layers.count, "\(layers.count) layers need \(layers.count) states, got \(start.count)")
         var x = ends.embedding.rows(at: inputs.timeMajor)             // (T·B, E)
-        var passes: [RecurrentLayerPass<Scalar>] = [], masks: [Matrix<Scalar>] = []
+        var passes: [CharLayerPass<Scalar>] = [], masks: [Matrix<Scalar>] = []
         for (l, layer) in layers.enumerated() {
             let pass = layer.forward(x, steps: T, from: start[l])
             passes.append(pass)

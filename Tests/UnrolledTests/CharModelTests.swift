@@ -45,7 +45,7 @@ import SafeTensors
             let byName = Dictionary(uniqueKeysWithValues: zip(names, values))
             m.ends = m.ends.replacingParameters(with: CharModelEnds<Double>.parameterNames.map { byName[$0]! })
             for l in 0..<L {
-                m.layers[l] = m.layers[l].replacingParameters(with: RecurrentLayer<Double>.parameterNames.map { byName["layers.\(l).\($0)"]! })
+                m.layers[l] = m.layers[l].replacingParameters(with: CharLayer<Double>.parameterNames.map { byName["layers.\(l).\($0)"]! })
             }
             var s = start
             var k = names.count
