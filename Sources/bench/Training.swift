@@ -26,44 +26,16 @@ func train<Scalar, O: Optimizer>(
     _ model: inout RNN<Scalar>, optimizer: inout O, text: EncodedText, batch B: Int, steps T: Int,
     reduction: LossReduction, seconds: Double, windowLimit: Int? = nil, clip: (inout RNN<Scalar>) -> Void
 ) -> (charsPerSecond: Double, cpuCharsPerSecond: Double, firstSmoothLoss: Double, lastSmoothLoss: Double) where O.Scalar == Scalar {
-    let H = model.hiddenSize
-    let segment = text.ids.count / B                                  // stream b reads [b·segment, (b+1)·segment)
-    precondition(segment > T + 1, "the corpus is too short for \(B) streams of windows of \(T)")
-    var cursor = 0
-    var h = Matrix<Scalar>.zeros(B, H)
-    let first = log(Double(text.vocabularySize))
-    var smooth = first
-    var windows = 0
-    let start = DispatchTime.now().uptimeNanoseconds
-    let startCPU = threadCPUSeconds()
-    var elapsed = 0.0
-    while windowLimit.map({ windows < $0 }) ?? (elapsed < seconds) {
-        if cursor + T + 1 > segment {                                 // the streams wrap: start again from zero state
-            cursor = 0
-            h = .zeros(B, H)
-        }
-        var inputs: [Int] = [], targets: [Int] = []
-        inputs.reserveCapacity(B * T)
-        targets.reserveCapacity(B * T)
-        for b in 0..<B {
-            let base = b * segment + cursor
-            inputs.append(contentsOf: text.ids[base..<(base + T)])
-            targets.append(contentsOf: text.ids[(base + 1)..<(base + T + 1)])
-        }
-        let pass = model.forward(.tokens(TokenBatch(batchSize: B, steps: T, ids: inputs)),
-                                 targets: TokenBatch(batchSize: B, steps: T, ids: targets), hStart: h, reduction: reduction)
+    var h = Matrix<Scalar>.zeros(B, model.hiddenSize)
+    return timeWindows(text: text, batch: B, steps: T, seconds: seconds, windowLimit: windowLimit) { inputs, targets, restart in
+        if restart { h = .zeros(B, model.hiddenSize) }                // the streams wrap: start again from zero state
+        let pass = model.forward(.tokens(inputs), targets: targets, hStart: h, reduction: reduction)
         var (gradients, _) = model.backward(pass)
         clip(&gradients)
         optimizer.update(&model, with: gradients)
         h = pass.hEnd
-        cursor += T
-        windows += 1
-        let perCharacter = pass.loss * reduction.scale(count: 1) / (reduction == .sum ? Double(B * T) : 1)
-        smooth = 0.999 * smooth + 0.001 * perCharacter
-        elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return pass.loss * reduction.scale(count: 1) / (reduction == .sum ? Double(B * T) : 1)
     }
-    let characters = Double(windows * B * T)
-    return (characters / elapsed, characters / (threadCPUSeconds() - startCPU), first, smooth)
 }
 
 /// The CPU time this thread has used: unlike wall time, it does not count the time other
