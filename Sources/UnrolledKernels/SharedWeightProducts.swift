@@ -79,8 +79,9 @@ final class PackedWeight: @unchecked Sendable {  // immutable after init
 public final class PackedWeights: @unchecked Sendable {  // every access under `lock`
     static let shared = PackedWeights()
     static let capacity = 4
-    /// Whether this processor runs the packed kernel at all.
-    public static let isAvailable = packed_gemm_available() != 0
+    /// Whether products use the packed kernel: when this processor runs it, unless the
+    /// environment sets UNROLLED_PACKED_GEMM=0 (to time or compare against BLAS alone).
+    public static let isAvailable = packed_gemm_available() != 0 && ProcessInfo.processInfo.environment["UNROLLED_PACKED_GEMM"] != "0"
 
     /// Few rows (where BLAS's per-call packing costs most) and a weight big enough for the
     /// packing to matter; sizes that fit the C kernel's Int32 arguments.
