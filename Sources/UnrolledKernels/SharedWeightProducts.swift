@@ -4,11 +4,12 @@
 // A BLAS sgemm copies ("packs") its operands into a cache-friendly layout inside every
 // call. For chapter 10's LSTM at H = 512, B = 32 that copy of the (512, 2048) weight was a
 // quarter of the training time (Benchmarks/README.md), repeated 128 times per window for a
-// weight that does not change within it. On x86-64 processors with AVX-512, Float products
-// here pack the weight once into the layout of the kernel in Sources/CPackedGEMM and keep
-// the packed copy for the calls that follow; measured in isolation, the (32, 512)·(512, 2048)
-// product then runs at about 240 GFLOP/s against OpenBLAS 0.3.21's 110. Elsewhere (and for
-// Double, the gradient checks' type) it is the plain BLAS product.
+// weight that does not change within it. On x86-64 processors with AVX-512 or AVX2, Float
+// products here pack the weight once into the layout of the kernels in Sources/CPackedGEMM
+// and keep the packed copy for the calls that follow; measured in isolation on the project's
+// machine, the (32, 512)·(512, 2048) product then runs at about 240 GFLOP/s (AVX2: 105)
+// against OpenBLAS 0.3.21's 110 (AVX2 kernels: 90). Elsewhere (and for Double, the gradient
+// checks' type) it is the plain BLAS product.
 //
 // How a packed copy is known to still match the weight: the cache keeps a reference to the
 // weight's array. Swift arrays are copy-on-write, so while that reference exists, anyone who
@@ -25,15 +26,8 @@ extension Float {
         sharedB b: [Float], transposeB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, ldb: Int, accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        guard PackedWeights.worthPacking(m: m, n: n, k: k), let packed = PackedWeights.shared.packed(b, transposeB: transposeB, k: k, n: n, ldb: ldb) else {
-            b.withUnsafeBufferPointer { pb in
-                gemm(transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
-                     b: pb.baseAddress!, ldb: ldb, beta: accumulate ? 1 : 0, c: c, ldc: ldc)
-            }
-            return
-        }
-        packed_gemm(Int32(m), Int32(n), Int32(k), a, Int32(lda), packed.panels, accumulate ? 1 : 0, c, Int32(ldc))
-        withExtendedLifetime(packed) {}
+        PackedWeights.product(kernel: PackedWeights.kernel, sharedB: b, transposeB: transposeB, m: m, n: n, k: k,
+                              a: a, lda: lda, ldb: ldb, accumulate: accumulate, c: c, ldc: ldc)
     }
 }
 
@@ -79,21 +73,58 @@ final class PackedWeight: @unchecked Sendable {  // immutable after init
 public final class PackedWeights: @unchecked Sendable {  // every access under `lock`
     static let shared = PackedWeights()
     static let capacity = 4
-    /// Whether products use the packed kernel: when this processor runs it, unless the
-    /// environment sets UNROLLED_PACKED_GEMM=0 (to time or compare against BLAS alone).
-    public static let isAvailable = packed_gemm_available() != 0 && ProcessInfo.processInfo.environment["UNROLLED_PACKED_GEMM"] != "0"
+    /// The packed kernel products use: the fastest this processor runs (AVX-512, else AVX2),
+    /// unless the environment sets UNROLLED_PACKED_GEMM=0 (BLAS alone) or =avx2 (at most
+    /// AVX2), to time or compare them on one machine.
+    static let kernel: Int32 = {
+        switch ProcessInfo.processInfo.environment["UNROLLED_PACKED_GEMM"] {
+        case "0": Int32(PACKED_GEMM_NONE)
+        case "avx2": min(packed_gemm_best_kernel(), Int32(PACKED_GEMM_AVX2))
+        default: packed_gemm_best_kernel()
+        }
+    }()
+
+    /// Every packed kernel this processor runs (for tests).
+    static var kernelsHere: [Int32] { Array(Int32(PACKED_GEMM_AVX2)...max(Int32(PACKED_GEMM_NONE), packed_gemm_best_kernel())) }
+
+    /// What the LSTM's step products run on, for people: "AVX-512 packed-weight kernel" or "BLAS".
+    public static var kernelDescription: String {
+        switch kernel {
+        case Int32(PACKED_GEMM_AVX512): "AVX-512 packed-weight kernel"
+        case Int32(PACKED_GEMM_AVX2): "AVX2 packed-weight kernel"
+        default: "BLAS"
+        }
+    }
 
     /// Few rows (where BLAS's per-call packing costs most) and a weight big enough for the
     /// packing to matter; sizes that fit the C kernel's Int32 arguments.
     static func worthPacking(m: Int, n: Int, k: Int) -> Bool {
-        isAvailable && m >= 1 && m <= 256 && n * k >= 1 << 14 && n < 1 << 24 && k < 1 << 24 && n * k < 1 << 30
+        m >= 1 && m <= 256 && n * k >= 1 << 14 && n < 1 << 24 && k < 1 << 24 && n * k < 1 << 30
+    }
+
+    /// C (+)= A·op(B) with `kernel` (PACKED_GEMM_NONE: BLAS) when the shape is worth packing
+    /// for, else with BLAS. Tests call it with each kernel the processor runs.
+    static func product(
+        kernel: Int32, sharedB b: [Float], transposeB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, ldb: Int, accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard kernel != Int32(PACKED_GEMM_NONE) && worthPacking(m: m, n: n, k: k) else {
+            b.withUnsafeBufferPointer { pb in
+                Float.gemm(transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
+                           b: pb.baseAddress!, ldb: ldb, beta: accumulate ? 1 : 0, c: c, ldc: ldc)
+            }
+            return
+        }
+        let packed = shared.packed(b, transposeB: transposeB, k: k, n: n, ldb: ldb)
+        packed_gemm(kernel, Int32(m), Int32(n), Int32(k), a, Int32(lda), packed.panels, accumulate ? 1 : 0, c, Int32(ldc))
+        withExtendedLifetime(packed) {}
     }
 
     private let lock = NSLock()
     private var entries: [PackedWeight] = []  // most recently used first
 
     /// The packed form of `weight`, packed now if it is not among the cached ones.
-    func packed(_ weight: [Float], transposeB: Bool, k: Int, n: Int, ldb: Int) -> PackedWeight? {
+    func packed(_ weight: [Float], transposeB: Bool, k: Int, n: Int, ldb: Int) -> PackedWeight {
         lock.lock()
         defer { lock.unlock() }
         if let index = entries.firstIndex(where: { $0.matches(weight, transposeB: transposeB, k: k, n: n, ldb: ldb) }) {

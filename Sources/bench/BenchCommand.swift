@@ -171,7 +171,7 @@ struct Bench: ParsableCommand {
         print("corpus: \(corpus.source): \(format(Double(text.ids.count))) characters, V = \(text.vocabularySize); \(length) per run")
         print("BLAS: \(BLAS.description)")
         // The LSTM's per-step products by W_h (UnrolledKernels/SharedWeightProducts.swift).
-        print("LSTM step products: \(PackedWeights.isAvailable ? "packed-weight AVX-512 kernel (UNROLLED_PACKED_GEMM=0: BLAS)" : "BLAS")")
+        print("LSTM step products: \(PackedWeights.kernelDescription) (UNROLLED_PACKED_GEMM=0: BLAS, =avx2: AVX2 at most)")
         if let line = keepLargeFreedBlocks() { print(line) }
         print("smooth loss/char: min-char-rnn's 0.999 moving average of each window's loss per character, from ln V; numpy prints the same")
         #if DEBUG

@@ -9,9 +9,12 @@
 extern "C" {
 #endif
 
-/// 1 when this processor runs the packed kernel (x86-64 with AVX-512F), else 0: then
-/// callers multiply with BLAS and never pack.
-int packed_gemm_available(void);
+/// The micro-kernels, by the instructions they need.
+enum { PACKED_GEMM_NONE = 0, PACKED_GEMM_AVX2 = 1, PACKED_GEMM_AVX512 = 2 };
+
+/// The fastest kernel this processor runs (x86-64: AVX-512F, else AVX2 with FMA), or
+/// PACKED_GEMM_NONE: then callers multiply with BLAS and never pack.
+int packed_gemm_best_kernel(void);
 
 /// How many floats the packed form of a (k, n) op(B) takes: n rounded up to whole panels.
 size_t packed_gemm_packed_count(int k, int n);
@@ -22,8 +25,8 @@ void packed_gemm_pack(int transposeB, int k, int n, const float *b, int ldb, flo
 
 /// C ← A · op(B) (accumulate = 0) or C ← C + A · op(B) (accumulate = 1), every matrix
 /// row-major: A (m, k) with row stride lda, C (m, n) with row stride ldc, op(B) as packed
-/// by packed_gemm_pack. Only when packed_gemm_available() is 1.
-void packed_gemm(int m, int n, int k, const float *a, int lda, const float *packed, int accumulate, float *c, int ldc);
+/// by packed_gemm_pack, with `kernel` (one this processor runs: at most packed_gemm_best_kernel()).
+void packed_gemm(int kernel, int m, int n, int k, const float *a, int lda, const float *packed, int accumulate, float *c, int ldc);
 
 #ifdef __cplusplus
 }
