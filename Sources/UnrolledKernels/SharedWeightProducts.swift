@@ -53,11 +53,14 @@ final class PackedWeight: @unchecked Sendable {  // immutable after init
 
     init(_ source: [Float], transposeB: Bool, k: Int, n: Int, ldb: Int) {
         (self.source, self.transposeB, self.k, self.n, self.ldb) = (source, transposeB, k, n, ldb)
-        panels = .allocate(capacity: packed_gemm_packed_count(Int32(k), Int32(n)))
+        // On a cache line's boundary, so no 64-byte row of a panel straddles two lines.
+        let count = packed_gemm_packed_count(Int32(k), Int32(n))
+        panels = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
         source.withUnsafeBufferPointer { packed_gemm_pack(transposeB ? 1 : 0, Int32(k), Int32(n), $0.baseAddress!, Int32(ldb), panels) }
     }
 
-    deinit { panels.deallocate() }
+    deinit { UnsafeMutableRawPointer(panels).deallocate() }
 
     /// Whether `weight` is the very array this was packed from, read the same way.
     func matches(_ weight: [Float], transposeB: Bool, k: Int, n: Int, ldb: Int) -> Bool {
