@@ -37,6 +37,8 @@ extension Double {
         sharedB b: [Double], transposeB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Double>, lda: Int, ldb: Int, accumulate: Bool, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
+        precondition(m > 0 && n > 0 && k > 0 && ldb >= (transposeB ? k : n) && b.count >= (transposeB ? (n - 1) * ldb + k : (k - 1) * ldb + n),
+                     "shared-weight product: B of \(b.count) entries, row stride \(ldb), cannot be op(B) of shape (\(k), \(n))")
         b.withUnsafeBufferPointer { pb in
             gemm(transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
                  b: pb.baseAddress!, ldb: ldb, beta: accumulate ? 1 : 0, c: c, ldc: ldc)
@@ -88,7 +90,9 @@ public final class PackedWeights: @unchecked Sendable {  // every access under `
     }()
 
     /// Every packed kernel this processor runs (for tests).
-    static var kernelsHere: [Int32] { Array(Int32(PACKED_GEMM_AVX2)...max(Int32(PACKED_GEMM_NONE), packed_gemm_best_kernel())) }
+    static var kernelsHere: [Int32] {
+        [Int32(PACKED_GEMM_AVX2), Int32(PACKED_GEMM_AVX512)].filter { $0 <= packed_gemm_best_kernel() }
+    }
 
     /// What the LSTM's step products run on, for people: "AVX-512 packed-weight kernel" or "BLAS".
     public static var kernelDescription: String {
@@ -111,6 +115,9 @@ public final class PackedWeights: @unchecked Sendable {  // every access under `
         kernel: Int32, sharedB b: [Float], transposeB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, ldb: Int, accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        // The kernels read B through raw pointers: a B too small for its shape is refused here.
+        precondition(m > 0 && n > 0 && k > 0 && ldb >= (transposeB ? k : n) && b.count >= (transposeB ? (n - 1) * ldb + k : (k - 1) * ldb + n),
+                     "shared-weight product: B of \(b.count) entries, row stride \(ldb), cannot be op(B) of shape (\(k), \(n))")
         guard kernel != Int32(PACKED_GEMM_NONE) && worthPacking(m: m, n: n, k: k) else {
             b.withUnsafeBufferPointer { pb in
                 Float.gemm(transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
