@@ -10,6 +10,11 @@
 // layer here takes a stacked input (T·B, D) and returns its states (T·B, H), and its
 // backward pass takes the gradient of those states from the layer above. The gate algebra
 // is chapter 10's, written in the same names; only the ends of the pass differ.
+//
+// The products by W_h, one per step forward (h_{t-1} W_h) and backward (dA_t W_hᵀ), go through
+// `addRowBlockProduct`, as chapter 10's LSTM's do: W_h is the same for all T steps, so the
+// kernel may pack it once per window instead of once per product
+// (UnrolledKernels/SharedWeightProducts.swift).
 
 /// Which recurrent cell every layer uses.
 public enum CharCell: String, CaseIterable, Sendable, Codable {
@@ -112,14 +117,15 @@ public struct CharLayerPass<Scalar: KernelScalar>: Sendable {
 extension CharLayer {
     /// Runs T steps over `input` (T·B, D), time-major, from `start`.
     public func forward(_ input: Matrix<Scalar>, steps T: Int, from start: RecurrentState<Scalar>) -> CharLayerPass<Scalar> {
-        let B = start.h.rows, H = hiddenSize
+        let B = start.h.rows, H = hiddenSize, k = cell.blocks
         precondition(input.rows == T * B && input.columns == inputSize, "layer input is \(input.shapeText), expected (\(T * B), \(inputSize))")
         var inputShare = input * wX                                   // x_t W_x for all t   (T·B, kH)
         inputShare += bX
         var hs = [start.h], cs = [start.c], gates: [Matrix<Scalar>] = [], extra: [Matrix<Scalar>] = []
         for t in 0..<T {
             let ax = inputShare.rows((t * B)..<((t + 1) * B))         // (B, kH)
-            var ah = hs[t] * wH                                       // h_{t-1} W_h         (B, kH)
+            var ah = Matrix<Scalar>(uninitializedRows: B, columns: k * H)
+            ah.addRowBlockProduct(rows: B, at: 0, hs[t], rowsAt: 0, wH, overwrite: true)  // h_{t-1} W_h  (B, kH)
             ah += bH
             switch cell {
             case .rnn:
@@ -133,13 +139,11 @@ extension CharLayer {
                 hs.append(n + z .* (hs[t] - n)); cs.append(cs[t])     // (1 − z) ⊙ n + z ⊙ h_{t-1}
                 gates.append(Matrix(joiningColumns: [r, z, n])); extra.append(hn)
             case .lstm:
-                let a = ax + ah                                       // (B, 4H)
-                let i = sigmoid(a.columns(0..<H)), f = sigmoid(a.columns(H..<(2 * H)))
-                let g = tanh(a.columns((2 * H)..<(3 * H))), o = sigmoid(a.columns((3 * H)..<(4 * H)))
-                let c = f .* cs[t] + i .* g
-                let tanhC = tanh(c)
-                hs.append(o .* tanhC); cs.append(c)
-                gates.append(Matrix(joiningColumns: [i, f, g, o])); extra.append(tanhC)
+                // i, f, g, o, c = f ⊙ c_{t-1} + i ⊙ g, h = o ⊙ tanh(c): chapter 10's fused step,
+                // the same arithmetic as the separate operations in one pass (FusedLSTMStep.swift).
+                let (s, c, h) = lstmCellForward(ax + ah, rowsAt: 0, cellBefore: cs[t])  // a is (B, 4H)
+                hs.append(h); cs.append(c)
+                gates.append(Matrix(joiningColumns: [s.i, s.f, s.g, s.o])); extra.append(s.tanhC)
             }
         }
         return CharLayerPass(input: input, hs: hs, cs: cs, gates: gates, extra: extra,
@@ -151,20 +155,20 @@ extension CharLayer {
     public func backward(_ pass: CharLayerPass<Scalar>, outputGradient dOut: Matrix<Scalar>)
         -> (gradients: CharLayer, dInput: Matrix<Scalar>, dStart: RecurrentState<Scalar>) {
         let T = pass.gates.count, B = pass.hs[0].rows, H = hiddenSize, k = cell.blocks
-        var dAx = Matrix<Scalar>(rows: T * B, columns: k * H)         // ∂L/∂(x_t W_x + b_x)
-        var dAh = Matrix<Scalar>(rows: T * B, columns: k * H)         // ∂L/∂(h_{t-1} W_h + b_h)
+        // ∂L/∂(h_{t-1} W_h + b_h) and ∂L/∂(x_t W_x + b_x): the same but for the GRU's n block.
+        var dAh = Matrix<Scalar>(rows: T * B, columns: k * H)
+        var dAx = Matrix<Scalar>(rows: cell == .gru ? T * B : 0, columns: k * H)
         var dhNext = Matrix<Scalar>.zeros(B, H), dcNext = Matrix<Scalar>.zeros(B, H)
         for t in stride(from: T - 1, through: 0, by: -1) {
-            var dh = dOut.rows((t * B)..<((t + 1) * B))
-            dh += dhNext                                              // (B, H)
-            let gate = pass.gates[t]
+            let step = (t * B)..<((t + 1) * B), gate = pass.gates[t]
             switch cell {
             case .rnn:
+                let dh = dOut.rows(step) + dhNext                     // (B, H)
                 let da = tanhBackward(output: gate, gradient: dh)     // (1 − h²) ⊙ dh
-                dAx.setRows(startingAt: t * B, to: da)
                 dAh.setRows(startingAt: t * B, to: da)
-                dhNext = da.timesTransposed(wH)
+                dhNext.addRowBlockProduct(rows: B, at: 0, dAh, rowsAt: t * B, wH, transposeB: true, overwrite: true)
             case .gru:
+                let dh = dOut.rows(step) + dhNext                     // (B, H)
                 let r = gate.columns(0..<H), z = gate.columns(H..<(2 * H)), n = gate.columns((2 * H)..<(3 * H))
                 let hn = pass.extra[t]
                 let dhZ = dh .* z                                     // straight to h_{t-1}
@@ -175,25 +179,18 @@ extension CharLayer {
                 dAx.setRows(startingAt: t * B, to: Matrix(joiningColumns: [daR, daZ, daN]))
                 dAh.setRows(startingAt: t * B, to: dAht)
                 dhNext = dhZ
-                dhNext.addProduct(dAht, wH, transposeB: true)
+                dhNext.addRowBlockProduct(rows: B, at: 0, dAh, rowsAt: t * B, wH, transposeB: true)
             case .lstm:
-                let i = gate.columns(0..<H), f = gate.columns(H..<(2 * H))
-                let g = gate.columns((2 * H)..<(3 * H)), o = gate.columns((3 * H)..<(4 * H))
-                let tanhC = pass.extra[t]
-                var dc = tanhBackward(output: tanhC, gradient: dh .* o)
-                dc += dcNext
-                let dAt = Matrix(joiningColumns: [
-                    sigmoidBackward(output: i, gradient: dc .* g),
-                    sigmoidBackward(output: f, gradient: dc .* pass.cs[t]),
-                    tanhBackward(output: g, gradient: dc .* i),
-                    sigmoidBackward(output: o, gradient: dh .* tanhC),
-                ])                                                    // (B, 4H)
-                dcNext = dc .* f
-                dAx.setRows(startingAt: t * B, to: dAt)
-                dAh.setRows(startingAt: t * B, to: dAt)
-                dhNext = dAt.timesTransposed(wH)
+                let s = LSTMStep(i: gate.columns(0..<H), f: gate.columns(H..<(2 * H)), g: gate.columns((2 * H)..<(3 * H)),
+                                 o: gate.columns((3 * H)..<(4 * H)), tanhC: pass.extra[t])
+                // From dh = dOut_t + dhNext: dA_t = [da_i da_f da_g da_o] into dA_h's rows and
+                // dc_t ⊙ f_t into dcNext, in one pass (FusedLSTMStep.swift).
+                lstmCellBackward(s, cellBefore: pass.cs[t], dhFromOutput: dOut, dhNext: dhNext, dcNext: &dcNext,
+                                 into: &dAh, rowsAt: t * B)
+                dhNext.addRowBlockProduct(rows: B, at: 0, dAh, rowsAt: t * B, wH, transposeB: true, overwrite: true)
             }
         }
+        if cell != .gru { dAx = dAh }
         var grad = zerosLike()
         grad.wX = pass.input.transposedTimes(dAx)                     // Σ_t x_tᵀ dA_x     (D, kH)
         grad.wH = Matrix(stacking: Array(pass.hs[0..<T])).transposedTimes(dAh)  // (H, kH)
