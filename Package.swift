@@ -16,7 +16,7 @@ import PackageDescription
 /// caches what this manifest computes, keyed by the manifest's text: a chapter added on
 /// disk would go unseen until the cache was cleared. `swift run book check` reports any
 /// disagreement between this list and the chapters.
-let chapterNumbers = ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
+let chapterNumbers = ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "A"]
 
 let chapterTargets: [Target] = chapterNumbers.map { number in
     .executableTarget(
