@@ -10,7 +10,7 @@ SWIFT ?= swift
 # Debian packages: cmark parses the Markdown, OpenBLAS multiplies the matrices.
 BUILD_PACKAGES := pkg-config libcmark-dev libopenblas-dev
 
-.PHONY: all site test check deps python-deps site-deps browser-deps bench
+.PHONY: all site site-data test check deps python-deps site-deps browser-deps bench
 
 all: site
 
@@ -70,7 +70,15 @@ BOOK_RELEASE := .build/release/book
 $(BOOK_RELEASE): Package.swift $(shell find Sources/book Sources/Site Sources/Literate Sources/Notebook Sources/ProgramRunner Sources/CommandLineSupport Sources/SafeTensors -name '*.swift' 2>/dev/null)
 	$(SWIFT) build -c release --product book
 
-site: deps site-deps $(BOOK_RELEASE)
+# The real corpora chapter 12's run trains on (its ```sh book-run block asks for
+# --real-corpora), fetched as the site's Debian packages are installed: `book data fetch`
+# leaves a corpus already present alone, and a failure stops make with its one-line error.
+SITE_CORPORA := shakespeare kjv linux
+
+site-data: $(BOOK_RELEASE)
+	@for corpus in $(SITE_CORPORA); do $(BOOK_RELEASE) data fetch $$corpus >/dev/null || exit 1; done
+
+site: deps site-deps $(BOOK_RELEASE) site-data
 	$(WITH_OPENBLAS_KERNELS) $(BOOK_RELEASE) site
 
 check: deps
