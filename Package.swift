@@ -16,7 +16,7 @@ import PackageDescription
 /// caches what this manifest computes, keyed by the manifest's text: a chapter added on
 /// disk would go unseen until the cache was cleared. `swift run book check` reports any
 /// disagreement between this list and the chapters.
-let chapterNumbers = ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
+let chapterNumbers = ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "A"]
 
 let chapterTargets: [Target] = chapterNumbers.map { number in
     .executableTarget(
@@ -82,9 +82,12 @@ let package = Package(
 
         // The loops that touch every element, and the BLAS products. Optimised even in a
         // debug build, so `swift run chNN` does not crawl (measured: Sources/UnrolledKernels/KernelScalar.swift).
+        // A Float product for few rows by a weight packed once and reused (the LSTM's W_h at
+        // every step): AVX-512 on x86-64, BLAS elsewhere. -O2 even in a debug build.
+        .target(name: "CPackedGEMM", cSettings: [.unsafeFlags(["-O2"])]),
         .target(
             name: "UnrolledKernels",
-            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+            dependencies: ["CPackedGEMM", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
             swiftSettings: [.unsafeFlags(["-O", "-Xcc", "-fno-math-errno"])]
         ),
 

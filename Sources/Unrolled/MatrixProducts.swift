@@ -82,14 +82,12 @@ extension Matrix {
             if overwrite && k == 0 { withMutablePointer { Scalar.fill($0 + cRow * n, with: 0, count: m * n) } }
             return
         }
+        // B is a recurrent weight that the next steps multiply by again: the kernel may keep
+        // it packed between calls (UnrolledKernels/SharedWeightProducts.swift).
         a.withPointer { pa in
-            b.withPointer { pb in
-                withMutablePointer { pc in
-                    Scalar.gemm(
-                        transposeA: false, transposeB: transposeB, m: m, n: n, k: k,
-                        alpha: 1, a: pa + aRow * k, lda: k, b: pb, ldb: b.columns,
-                        beta: overwrite ? 0 : 1, c: pc + cRow * n, ldc: n)
-                }
+            withMutablePointer { pc in
+                Scalar.gemm(sharedB: b.scalars, transposeB: transposeB, m: m, n: n, k: k, a: pa + aRow * k, lda: k,
+                            ldb: b.columns, accumulate: !overwrite, c: pc + cRow * n, ldc: n)
             }
         }
     }

@@ -37,6 +37,14 @@ where RawSignificand: FixedWidthInteger {
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
+    /// C ← A·op(B) or C ← C + A·op(B) (`accumulate`), like `gemm` with α = 1 and A not
+    /// transposed, for a weight B that the next calls multiply by again (a recurrent layer's
+    /// W_h at every step): Float may keep B packed between calls (SharedWeightProducts.swift).
+    /// m, n, k must be positive.
+    static func gemm(
+        sharedB b: [Self], transposeB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Self>, lda: Int, ldb: Int, accumulate: Bool, c: UnsafeMutablePointer<Self>, ldc: Int)
+
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self

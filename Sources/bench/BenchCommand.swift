@@ -170,6 +170,8 @@ struct Bench: ParsableCommand {
         let length = windows.map { "\($0) windows" } ?? "\(seconds) s"
         print("corpus: \(corpus.source): \(format(Double(text.ids.count))) characters, V = \(text.vocabularySize); \(length) per run")
         print("BLAS: \(BLAS.description)")
+        // The LSTM's per-step products by W_h (UnrolledKernels/SharedWeightProducts.swift).
+        print("LSTM step products: \(PackedWeights.kernelDescription) (UNROLLED_PACKED_GEMM=0: BLAS, =avx2: AVX2 at most)")
         if let line = keepLargeFreedBlocks() { print(line) }
         print("smooth loss/char: min-char-rnn's 0.999 moving average of each window's loss per character, from ln V; numpy prints the same")
         #if DEBUG
