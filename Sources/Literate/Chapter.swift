@@ -16,6 +16,10 @@ public struct Chapter: Sendable {
     public var sections: [Section]
     /// Prose and cells, in the order of the file.
     public var blocks: [Block]
+    /// The arguments the book runs the chapter's program with (the site, `book verify`):
+    /// none, unless the chapter declares them in a ```` ```sh book-run ```` block
+    /// (``BookRunDeclaration``). The program's claims are binding for exactly these, or none.
+    public var runArguments: [String] = []
 
     public enum Block: Sendable {
         case prose(Prose)
@@ -44,6 +48,12 @@ public struct Chapter: Sendable {
     /// The solution cell for an exercise id.
     public func solution(for id: String) -> Cell? {
         cells.first { $0.kind == .solution(id: id) }
+    }
+
+    /// The command that reproduces the book's run of the chapter, as a reader types it:
+    /// `swift run -c release ch12 --real-corpora`; `nil` for a chapter of prose only.
+    public var runCommand: String? {
+        targetName.map { (["swift", "run", "-c", "release", $0] + runArguments).joined(separator: " ") }
     }
 
     /// `ch01` for chapter `01`: executable names must start with a letter.

@@ -31,6 +31,7 @@ extension Chapter {
         var title: String?
         var sections: [Section] = []
         var anchors = AnchorMaker()
+        var runDeclaration: (line: Int, arguments: [String])?
 
         for block in markdownBlocks {
             switch block.kind {
@@ -43,6 +44,22 @@ extension Chapter {
             case .codeBlock(let info, let literal):
                 if let problem = Self.unclosedFenceProblem(block, lines: lines) {
                     report(block.startLine, problem)
+                }
+                if BookRunDeclaration.isDeclaration(info: info) {
+                    do throws(BookRunDeclaration.Problem) {
+                        guard block.isTopLevel else {
+                            throw BookRunDeclaration.Problem(message: "a ```sh book-run block must not be inside a list or block quote: move the fence to the start of a line")
+                        }
+                        let arguments = try BookRunDeclaration.arguments(info: info, literal: literal, target: name.map { Chapter.targetName(forNumber: $0.number) })
+                        if let first = runDeclaration {
+                            report(block.startLine, "the chapter declares the book's run twice (first at line \(first.line)): keep one ```sh book-run block")
+                        } else {
+                            runDeclaration = (block.startLine, arguments)
+                        }
+                    } catch {
+                        report(block.startLine, error.message)
+                    }
+                    continue
                 }
                 let kind: CellKind?
                 do {
@@ -66,6 +83,9 @@ extension Chapter {
             report(1, "a chapter starts with its title as a first-level heading: '# Title'")
         }
         problems += Self.exercisePairingProblems(cells, path: path)
+        if let declaration = runDeclaration, cells.isEmpty {
+            report(declaration.line, "a ```sh book-run block declares how the book runs the chapter's program, but the chapter has no Swift cells, so no program")
+        }
 
         guard problems.isEmpty, let name, let title else {
             throw Diagnostics(problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
@@ -76,7 +96,8 @@ extension Chapter {
             slug: name.slug,
             title: title,
             sections: sections,
-            blocks: Self.interleave(cells: cells, lines: lines, blocks: markdownBlocks)
+            blocks: Self.interleave(cells: cells, lines: lines, blocks: markdownBlocks),
+            runArguments: runDeclaration?.arguments ?? []
         )
     }
 

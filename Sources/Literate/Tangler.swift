@@ -16,6 +16,10 @@ public enum Tangler {
     public static func program(for chapter: Chapter, imports: [String] = ["Notebook", "Unrolled"]) -> String {
         var out = header(for: chapter, purpose: "the program `swift run \(chapter.targetName ?? "")` runs")
         out += imports.map { "import \($0)\n" }.joined() + "\n"
+        if !chapter.runArguments.isEmpty {
+            // The chapter's ```sh book-run block: run with these, its claims are binding.
+            out += "Notebook.bookArguments = [\(chapter.runArguments.map { "\"\($0)\"" }.joined(separator: ", "))]\n\n"
+        }
         for cell in chapter.cells {
             switch cell.kind {
             case .run, .hidden:

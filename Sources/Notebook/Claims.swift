@@ -44,23 +44,35 @@ extension Notebook {
         return value
     }()
 
-    /// Whether the program runs as the book runs it: no arguments but a seed (and the
-    /// leading `--` that `swift run` may pass on). Only then must its claims hold.
-    public static let runsWithBookSettings: Bool = runsWithBookSettings(arguments: Array(CommandLine.arguments.dropFirst()))
+    /// The arguments the book runs this program with: those of the chapter's
+    /// ```` ```sh book-run ```` block, which the tangler sets first thing in the program; none
+    /// for most chapters.
+    public nonisolated(unsafe) static var bookArguments: [String] = []
 
-    static func runsWithBookSettings(arguments: [String]) -> Bool {
+    /// Whether the program runs as the book runs it: with the chapter's ``bookArguments``,
+    /// or with none, apart from a seed (and the leading `--` that `swift run` may pass on).
+    /// Only then must its claims hold. (A chapter that declares arguments runs its default
+    /// part without them too, and that part's claims bind there as well.)
+    public static var runsWithBookSettings: Bool {
+        runsWithBookSettings(arguments: Array(CommandLine.arguments.dropFirst()), bookArguments: bookArguments)
+    }
+
+    static func runsWithBookSettings(arguments: [String], bookArguments: [String] = []) -> Bool {
         var rest = arguments[...]
         if rest.first == "--" { rest = rest.dropFirst() }
+        var others: [String] = []
         while let argument = rest.first {
-            if argument == "--seed", rest.count >= 2 {
+            if argument == "--seed" {
+                guard rest.count >= 2 else { return false }
                 rest = rest.dropFirst(2)
             } else if argument.hasPrefix("--seed=") {
                 rest = rest.dropFirst()
             } else {
-                return false
+                others.append(argument)
+                rest = rest.dropFirst()
             }
         }
-        return true
+        return others.isEmpty || others == bookArguments
     }
 
     /// Records a value of the run that the prose shows as `{{key}}`.

@@ -63,7 +63,7 @@ public struct ChapterRun: Codable, Sendable, Equatable {
 /// chapter's output changes, and only then.
 ///
 /// It covers the chapter's program cells (kind and code, not their line numbers, so
-/// editing prose above a cell does not count), the library (every chapter's `lib` cells
+/// editing prose above a cell does not count), the arguments it is run with, the library (every chapter's `lib` cells
 /// and the Swift sources of `Unrolled*` and `Notebook`), and the toolchain's version.
 /// The data a run reads cannot be known before it runs: the run lists the files it read
 /// (``ChapterRun/inputs``) and the cache checks them when it loads the run.
@@ -74,6 +74,11 @@ public enum RunKey {
         hash.add("toolchain", toolchain)
         for cell in chapter.cells where cell.kind.isInProgram {
             hash.add("cell", "\(cell.kind)\n\(cell.index)\n\(cell.code)")
+        }
+        // The arguments the chapter is run with (only when it declares some, so the keys
+        // of the chapters run without any are what they were).
+        if !chapter.runArguments.isEmpty {
+            hash.add("arguments", chapter.runArguments.joined(separator: "\n"))
         }
         for other in book.chapters {
             for cell in other.cells where cell.kind == .library {

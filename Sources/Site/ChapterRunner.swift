@@ -10,7 +10,8 @@ public protocol ChapterRunning {
 }
 
 /// The real runner: `swift build -c release --product chNN`, then the program with
-/// `UNROLLED_NOTEBOOK` set, in the package's folder.
+/// `UNROLLED_NOTEBOOK` set, in the package's folder, with the arguments the chapter
+/// declares (``Chapter/runArguments``).
 public struct SwiftChapterRunner: ChapterRunning {
     public var packageRoot: URL
     public var scratchPath: String
@@ -43,9 +44,10 @@ public struct SwiftChapterRunner: ChapterRunning {
         } catch let failure as ChapterProgram.BuildFailure {
             throw BuildError(description: "\(chapter.path): error: \(failure)")
         }
-        log("running \(target)…")
+        log("running \(([target] + chapter.runArguments).joined(separator: " "))…")
         let start = Date()
-        let result = try program.run(notebook: true, environment: environment, timeout: timeout)
+        // With the arguments the chapter's ```sh book-run block declares (usually none).
+        let result = try program.run(chapter.runArguments, notebook: true, environment: environment, timeout: timeout)
         let seconds = Date().timeIntervalSince(start)
         var failure: ChapterRun.Failure?
         if !result.succeeded {

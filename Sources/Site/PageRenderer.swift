@@ -71,7 +71,11 @@ struct PageRenderer {
         var prose = ProseRenderer(chapter: chapter, typesetter: typesetter, values: run?.values ?? [:])
         var body = ""
         if let target = chapter.targetName {
-            body += "<p class=\"run-command\">This chapter is a program: <code>swift run \(HTML.escape(target))</code></p>\n"
+            body += "<p class=\"run-command\">This chapter is a program: <code>swift run \(HTML.escape(target))</code>"
+            if !chapter.runArguments.isEmpty, let command = chapter.runCommand {
+                body += "; the run shown on this page is <code>\(HTML.escape(command))</code>"
+            }
+            body += "</p>\n"
             if let flags = run?.flags, !flags.isEmpty {
                 body += "<details class=\"flags\"><summary>Its flags (<code>swift run \(HTML.escape(target)) --help</code>)</summary>\n"
                     + "<pre class=\"output\">\(HTML.escape(flags))</pre></details>\n"

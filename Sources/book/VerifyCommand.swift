@@ -10,8 +10,9 @@ struct VerifyClaims: ParsableCommand {
         commandName: "verify",
         abstract: "Run chapters with several seeds and report every claim about a run that fails.",
         discussion: """
-            Each chapter is built in release mode and run as the site runs it, once per seed \
-            (UNROLLED_SEED, which every chapter's --seed defaults to). A run fails when one of its \
+            Each chapter is built in release mode and run as the site runs it (with the arguments \
+            its ```sh book-run block declares, if it has one), once per seed (UNROLLED_SEED, which \
+            every chapter's --seed defaults to). A run fails when one of its \
             claim(…) checks fails, when the prose shows a {{key}} the run did not record or a \
             {{key=TEXT}} the run recorded differently, or when the program stops with an error. \
             The kernels OpenBLAS uses are part of the experiment: run once as you are, and once \

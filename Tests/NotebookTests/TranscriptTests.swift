@@ -60,3 +60,13 @@ import Testing
     #expect(!Notebook.runsWithBookSettings(arguments: ["--seed", "3", "--data", "x.txt"]))
     #expect(!Notebook.runsWithBookSettings(arguments: ["--seed"]))
 }
+
+@Test func claimsBindTheChaptersDeclaredArgumentsToo() {
+    let declared = ["--real-corpora"]
+    #expect(Notebook.runsWithBookSettings(arguments: ["--real-corpora"], bookArguments: declared))
+    #expect(Notebook.runsWithBookSettings(arguments: ["--", "--real-corpora", "--seed", "4"], bookArguments: declared))
+    #expect(Notebook.runsWithBookSettings(arguments: ["--seed=4", "--real-corpora"], bookArguments: declared))
+    #expect(Notebook.runsWithBookSettings(arguments: [], bookArguments: declared), "the default part binds without them too")
+    #expect(!Notebook.runsWithBookSettings(arguments: ["--real-corpora", "--hidden", "8"], bookArguments: declared))
+    #expect(!Notebook.runsWithBookSettings(arguments: ["--real-corpora"]), "not binding for a chapter that declares nothing")
+}

@@ -87,4 +87,13 @@ import Unrolled
         expectOneLine(try run("book", ["sample", "--checkpoint", path("truncated.safetensors")]), "book", containing: "truncated.safetensors")
         expectOneLine(try run("book", ["sample", "--checkpoint", path("text.txt")]), "book", containing: "text.txt")
     }
+
+    /// The book's run (--real-corpora) needs three fetched corpora; without one it stops
+    /// before any training with one line that says how to fetch it.
+    @Test func theRealCorporaRunNamesTheFetchCommandOfAMissingCorpus() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["UNROLLED_DATA"] = folder.appendingPathComponent("no-corpora-here").path
+        let result = try Subprocess.run(try Subprocess.builtBeside("ch12").path, ["--real-corpora"], environment: environment, timeout: 60)
+        expectOneLine((result.status, result.text), "ch12", containing: "`swift run book data fetch shakespeare`")
+    }
 }

@@ -50,7 +50,9 @@ struct DocumentedCommand: CustomStringConvertible {
             if let marker = ["```", "~~~"].first(where: { trimmed.hasPrefix($0) }) {
                 let run = String(trimmed.prefix { $0 == marker.first })
                 let info = trimmed.dropFirst(run.count).trimmingCharacters(in: .whitespaces)
-                fence = (run, ["sh", "bash", "shell", "console"].contains(info))
+                // The language is the info string's first word: ```sh book-run is a shell block too.
+                let language = info.split(separator: " ").first.map(String.init) ?? ""
+                fence = (run, ["sh", "bash", "shell", "console"].contains(language))
                 continue
             }
             for span in codeSpans(in: String(line)) {
@@ -127,9 +129,14 @@ struct DocumentedCommand: CustomStringConvertible {
             ```swift
             print("swift run ch09")
             ```
+
+            ```sh book-run
+            swift run -c release ch12 --real-corpora
+            ```
             """
         let commands = DocumentedCommand.extract(from: markdown, file: "x.md")
-        #expect(commands.map(\.product) == ["ch04", "ch02", "ch06"])
+        #expect(commands.map(\.product) == ["ch04", "ch02", "ch06", "ch12"])
+        #expect(commands[3].arguments == ["--real-corpora"])
         #expect(commands[0].arguments == ["--unroll", "50"])
         #expect(commands[1].arguments == ["--size", "512"])
         #expect(commands[2].arguments == ["--prime", "The ", "--temperature", "0.8"])
