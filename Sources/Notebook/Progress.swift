@@ -23,14 +23,19 @@ public struct Progress {
     private var items = 0
     private var visibleWidth = 0
     private let isEnabled: Bool
+    private let timeLimit: TimeInterval?
 
     /// - Parameters:
     ///   - total: the number of steps the loop will take.
     ///   - unit: what `items` counts, shown as "<unit>/s".
+    ///   - timeLimit: seconds after which the loop stops whatever `total` says (a training
+    ///     budget in wall-clock time), or nil; the percentage and the ETA follow whichever
+    ///     of the two ends the loop first.
     ///   - enabled: whether to draw; by default only on a terminal, never when captured.
-    public init(total: Int, unit: String = "chars", enabled: Bool = Progress.drawsByDefault) {
+    public init(total: Int, unit: String = "chars", timeLimit: TimeInterval? = nil, enabled: Bool = Progress.drawsByDefault) {
         self.total = max(1, total)
         self.unit = unit
+        self.timeLimit = timeLimit
         self.start = Date()
         self.lastDraw = .distantPast
         self.isEnabled = enabled
@@ -50,7 +55,8 @@ public struct Progress {
         let now = Date()
         guard step >= total || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
-        let line = Self.line(step: step, total: total, loss: loss, items: self.items, unit: unit, elapsed: now.timeIntervalSince(start))
+        let line = Self.line(step: step, total: total, loss: loss, items: self.items, unit: unit,
+                             elapsed: now.timeIntervalSince(start), timeLimit: timeLimit)
         let padding = String(repeating: " ", count: max(0, visibleWidth - line.count))
         visibleWidth = line.count
         FileHandle.standardError.write(Data(("\r" + line + padding).utf8))
@@ -68,13 +74,23 @@ public struct Progress {
     }
 
     /// The text of the status line, e.g.
-    /// `step 1200/5000  24%  loss 2.3141  5.1k chars/s  ETA 0:38`.
-    public static func line(step: Int, total: Int, loss: Double, items: Int, unit: String, elapsed: TimeInterval) -> String {
-        let fraction = Double(min(step, total)) / Double(max(1, total))
-        var parts = ["step \(step)/\(total)", String(format: "%3d%%", Int(fraction * 100)), "loss " + String(format: "%.4f", loss)]
+    /// `step 1200/5000  24%  loss 2.3141  5.1k chars/s  ETA 0:38`. With a time limit
+    /// that comes before the last step, the total is left out and the percentage and ETA
+    /// are of the time: `step 1200  40%  loss 2.3141  5.1k chars/s  ETA 18:00`.
+    public static func line(step: Int, total: Int, loss: Double, items: Int, unit: String, elapsed: TimeInterval,
+                            timeLimit: TimeInterval? = nil) -> String {
+        var fraction = Double(min(step, total)) / Double(max(1, total))
+        var left = step > 0 && elapsed > 0 ? elapsed / Double(step) * Double(max(0, total - step)) : Double.nan
+        var counted = "step \(step)/\(total)"
+        if let timeLimit, timeLimit > 0, step < total, !(left < timeLimit - elapsed) {
+            fraction = min(1, elapsed / timeLimit)                    // the clock ends the loop first
+            left = max(0, timeLimit - elapsed)
+            counted = "step \(step)"
+        }
+        var parts = [counted, String(format: "%3d%%", Int(fraction * 100)), "loss " + String(format: "%.4f", loss)]
         if items > 0, elapsed > 0 { parts.append(compact(Double(items) / elapsed) + " \(unit)/s") }
-        if step > 0, step < total, elapsed > 0 {
-            parts.append("ETA " + clock(elapsed / Double(step) * Double(total - step)))
+        if step < total, left.isFinite {
+            parts.append("ETA " + clock(left))
         } else if step >= total {
             parts.append("done in " + clock(elapsed))
         }

@@ -27,6 +27,12 @@ import Testing
     #expect(line == "step 1200/5000   24%  loss 2.3142  5.0k chars/s  ETA 0:19")
     let done = Progress.line(step: 10, total: 10, loss: 1, items: 0, unit: "chars", elapsed: 3725)
     #expect(done.hasSuffix("done in 1:02:05"))
+    // A 30-minute budget that ends the loop long before step 100,000,000: the clock's share.
+    let timed = Progress.line(step: 600, total: 100_000_000, loss: 2, items: 60000, unit: "chars", elapsed: 720, timeLimit: 1800)
+    #expect(timed == "step 600   40%  loss 2.0000  83 chars/s  ETA 18:00")
+    // A budget the steps beat: the steps' share, as without one.
+    let stepsFirst = Progress.line(step: 1200, total: 5000, loss: 2.31415, items: 30000, unit: "chars", elapsed: 6, timeLimit: 1800)
+    #expect(stepsFirst == line)
 }
 
 @Test func transcriptCarriesRecordedValuesInputsAndFailedClaims() {
