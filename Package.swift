@@ -85,6 +85,8 @@ let package = Package(
         // A Float product for few rows by a weight packed once and reused (the LSTM's W_h at
         // every step): AVX-512 on x86-64, BLAS elsewhere. -O2 even in a debug build.
         .target(name: "CPackedGEMM", cSettings: [.unsafeFlags(["-O2"])]),
+        // One call to the C allocator's settings (mallopt), for training on several threads.
+        .target(name: "CAllocator"),
         .target(
             name: "UnrolledKernels",
             dependencies: ["CPackedGEMM", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
@@ -95,7 +97,7 @@ let package = Package(
         .target(
             name: "Unrolled",
             // Notebook: the corpus loader tells the site which files a run read.
-            dependencies: ["UnrolledKernels", "Notebook"],
+            dependencies: ["UnrolledKernels", "Notebook", "CAllocator"],
             // Lets release-built programs (bench, chapters under `make site`) specialise the
             // generic Matrix<Scalar> code for Float instead of calling it generically.
             swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))],

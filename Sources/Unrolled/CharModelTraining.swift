@@ -23,11 +23,16 @@ public struct CharTrainingSettings: Equatable, Sendable, Codable {
     public var dropout: Double
     /// Streams the validation text is read in (state carried, no dropout).
     public var validationStreams: Int
+    /// The threads an update runs on: nil for one; n > 1 cuts the B streams into n equal
+    /// shards run side by side (ShardedTraining.swift). Their dropout masks and the order of
+    /// the sums are the shards', so a run's numbers depend on n: a resumed run needs the same.
+    public var threads: Int?
 
     public init(seed: UInt64, batchSize: Int, unroll: Int, learningRate: Double, decay: Double, decayEvery: Int,
-                clip: Double, dropout: Double, validationStreams: Int = 16) {
+                clip: Double, dropout: Double, validationStreams: Int = 16, threads: Int? = nil) {
         (self.seed, self.batchSize, self.unroll, self.learningRate, self.decay, self.decayEvery, self.clip, self.dropout, self.validationStreams) =
             (seed, batchSize, unroll, learningRate, decay, decayEvery, clip, dropout, validationStreams)
+        self.threads = threads.flatMap { $0 > 1 ? $0 : nil }            // one thread is stored as none, as before threads existed
     }
 
     /// η at update t (counting from 1): η₀ · decay^⌊(t − 1) / decayEvery⌋.
@@ -121,10 +126,16 @@ public struct CharModelTrainer {
         let w = window(update)
         update += 1
         if w.startsEpoch { carried = model.zeroState(batchSize: settings.batchSize) }
-        var generator = Self.dropoutGenerator(seed: settings.seed, update: update)
-        let pass = model.forward(w.inputs, targets: w.targets, from: carried, reduction: .mean,
-                                 dropout: settings.dropout, generator: &generator)
-        var (gradients, _) = model.backward(pass)
+        let result: ShardResult
+        if let threads = settings.threads {
+            result = shardedPass(w, shards: threads)
+        } else {
+            var generator = Self.dropoutGenerator(seed: settings.seed, update: update)
+            let pass = model.forward(w.inputs, targets: w.targets, from: carried, reduction: .mean,
+                                     dropout: settings.dropout, generator: &generator)
+            result = ShardResult(loss: pass.loss, gradients: model.backward(pass).gradients, end: pass.end)
+        }
+        var gradients = result.gradients
         let norm = gradients.clipByGlobalNorm(settings.clip)
         let η = Float(settings.learningRate(atUpdate: update))
         endsOptimizer.learningRate = η
@@ -133,8 +144,8 @@ public struct CharModelTrainer {
             layerOptimizers[l].learningRate = η
             layerOptimizers[l].update(&model.layers[l], with: gradients.layers[l])
         }
-        carried = pass.end
-        return (pass.loss, norm)
+        carried = result.end
+        return (result.loss, norm)
     }
 
     /// The model's mean loss per character on the validation text, in nats: read as

@@ -61,7 +61,8 @@ import SafeTensors
     }
 
     /// A text and the settings of a small, fast run.
-    static func smallRun(cell: CharCell = .lstm) -> (shape: CharModelShape, settings: CharTrainingSettings, training: [Int], validation: [Int], vocabulary: Vocabulary) {
+    typealias SmallRun = (shape: CharModelShape, settings: CharTrainingSettings, training: [Int], validation: [Int], vocabulary: Vocabulary)
+    static func smallRun(cell: CharCell = .lstm) -> SmallRun {
         let text = String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 40)
         let vocabulary = Vocabulary(of: text)
         let ids = try! vocabulary.encode(text)
