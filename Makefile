@@ -150,7 +150,7 @@ QUALITY_DATA ?= ../shared/data/tinyshakespeare.txt
 QUALITY_MINUTES ?= 30
 QUALITY_THREADS ?= 2
 QUALITY_MODEL ?= --cell lstm --layers 2 --hidden 512 --embedding 64 --dropout 0.5
-QUALITY_TRAINING ?= --unroll 64 --batch 32 --learning-rate 0.003 --decay 0.95 --decay-every 500 --eval-every 1000
+QUALITY_TRAINING ?= --unroll 64 --batch 32 --learning-rate 0.003 --decay 0.9 --decay-every 500 --eval-every 1000
 QUALITY_CHECKPOINT := .build/quality.safetensors
 
 bench-quality: deps

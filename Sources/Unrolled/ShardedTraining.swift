@@ -37,11 +37,12 @@ extension TokenBatch {
 }
 
 /// Holds each shard's result as its thread finishes; read once all have.
-private final class ShardResults: @unchecked Sendable {  // each slot written by one thread, read after the join
+private final class ShardResults: @unchecked Sendable {  // `slots` only under `lock`
+    private let lock = NSLock()
     private var slots: [ShardResult?]
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ result: ShardResult, at i: Int) { slots[i] = result }
-    var all: [ShardResult] { slots.map { $0! } }
+    func store(_ result: ShardResult, at i: Int) { lock.withLock { slots[i] = result } }
+    var all: [ShardResult] { lock.withLock { slots.map { $0! } } }
 }
 
 /// glibc gives each thread an arena of its own, a mapping it shrinks after frees; every
