@@ -85,7 +85,7 @@ let package = Package(
         // A Float product for few rows by a weight packed once and reused (the LSTM's W_h at
         // every step): AVX-512 on x86-64, BLAS elsewhere. -O2 even in a debug build.
         .target(name: "CPackedGEMM", cSettings: [.unsafeFlags(["-O2"])]),
-        // One call to the C allocator's settings (mallopt), for training on several threads.
+        // The C allocator's settings (mallopt) that long training runs and the benchmark ask for.
         .target(name: "CAllocator"),
         .target(
             name: "UnrolledKernels",
@@ -119,7 +119,7 @@ let package = Package(
         // `make bench`: characters per second, always built in release.
         .executableTarget(
             name: "bench",
-            dependencies: ["Unrolled", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Unrolled", "CommandLineSupport", "CAllocator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // The command line a reader uses: list, check, tangle, ...

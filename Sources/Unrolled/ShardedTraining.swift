@@ -48,12 +48,12 @@ private final class ShardResults: @unchecked Sendable {  // `slots` only under `
 /// glibc gives each thread an arena of its own, a mapping it shrinks after frees; every
 /// window's (T·B, 4H) temporaries then fault their pages in again, and page faults of two
 /// threads of one process wait for each other. Measured at H = 384, B = 32 on two cores:
-/// 1.40× one thread's speed as it is, 1.83× with the large blocks kept in one heap for
+/// 1.40× one thread's speed as it is, 1.79× with the large blocks kept in one heap for
 /// reuse (system time 2.4 s → 0.3 s per 100 updates).
 private enum Allocator {
     /// Whether the C allocator took the settings (false off glibc, where there are none);
     /// made once per process, before the first sharded pass.
-    static let keepsLargeBlocksInHeap: Bool = allocator_keep_large_blocks_in_heap() == 1
+    static let keepsLargeBlocksInHeap: Bool = allocator_keep_large_freed_blocks() == 1 && allocator_share_one_arena() == 1
 }
 
 extension CharModelTrainer {

@@ -7,24 +7,12 @@
 // runs for hours keeps them instead; the benchmark does, and so does the PyTorch
 // reference (gated_torch.py makes the same two calls), so the two are timed alike.
 
-#if canImport(Glibc)
-import Glibc
-#endif
+import CAllocator
 
 /// Raises glibc's thresholds for mapping and trimming to 32 MiB and 1 GiB; returns a line
 /// for the output saying what was set, or nil where malloc is not glibc's.
 func keepLargeFreedBlocks() -> String? {
-    #if canImport(Glibc)
-    // mallopt is declared in <malloc.h>, which the Glibc module does not import: look it up.
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    guard let symbol = dlsym(nil, "mallopt") else { return nil }          // nil = RTLD_DEFAULT
-    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-    let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)       // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
-    let mapped = mallopt(mmapThreshold, 32 << 20), trimmed = mallopt(trimThreshold, 1 << 30)
-    return mapped == 1 && trimmed == 1
+    allocator_keep_large_freed_blocks() == 1
         ? "malloc: glibc keeps freed blocks up to 32 MiB for reuse (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), as PyTorch's reference does"
         : nil
-    #else
-    return nil
-    #endif
 }

@@ -57,6 +57,8 @@ import Unrolled
         expectOneLine(try smallRun(["--steps", "8", "--hidden", "9"] + half2), "ch12", containing: "H = 8")
         expectOneLine(try smallRun(["--steps", "8", "--unroll", "9"] + half2), "ch12", containing: "other settings")
         expectOneLine(try smallRun(["--steps", "4"] + half2), "ch12", containing: "already at update 4")
+        expectOneLine(try smallRun(["--steps", "8", "--threads", "2"] + half2), "ch12", containing: "other settings")
+        expectOneLine(try smallRun(["--steps", "8", "--threads", "3"] + half2), "ch12", containing: "--threads 3 must divide --batch 2")
         let other = path("other.txt")
         try String(repeating: "the quick brown fox jumps over the lazy dog! ", count: 60).write(toFile: other, atomically: true, encoding: .utf8)
         expectOneLine(try run("ch12", ["--data", other, "--hidden", "8", "--embedding", "4", "--batch", "2", "--unroll", "8",

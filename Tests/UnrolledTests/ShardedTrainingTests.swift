@@ -1,3 +1,4 @@
+import CAllocator
 import Foundation
 import Testing
 import SafeTensors
@@ -87,6 +88,17 @@ import SafeTensors
         losses += (0..<5).map { _ in resumed.trainStep().loss }
         #expect(losses == straightLosses)
         #expect(resumed.model == straight.model)
+    }
+
+    /// On glibc both allocator settings are taken (a C file that tests `__GLIBC__` before
+    /// including a C library header would silently do nothing); elsewhere they do nothing.
+    @Test func theAllocatorTakesTheSettingsOnGlibc() {
+        #if os(Linux)
+        #expect(allocator_keep_large_freed_blocks() == 1)
+        #expect(allocator_share_one_arena() == 1)
+        #else
+        #expect(allocator_keep_large_freed_blocks() == 0)
+        #endif
     }
 
     /// One thread is stored as none, so the settings (and every checkpoint's metadata) of a
