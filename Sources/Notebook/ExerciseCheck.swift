@@ -12,7 +12,7 @@ public enum ExerciseCheck {
     @discardableResult
     public static func report(_ id: String, _ quantity: String, relativeError: Double, tolerance: Double) -> Bool {
         let passed = relativeError.isFinite && relativeError <= tolerance
-        print("exercise \(id) · \(quantity): relative error \(scientific(relativeError)) (tolerance \(scientific(tolerance))) \(passed ? "PASS" : "FAIL")")
+        printVerdict(id, "exercise \(id) · \(quantity): relative error \(scientific(relativeError)) (tolerance \(scientific(tolerance))) \(passed ? "PASS" : "FAIL")", passed: passed)
         return passed
     }
 
@@ -32,7 +32,7 @@ public enum ExerciseCheck {
     @discardableResult
     public static func report(_ id: String, _ quantity: String, yours: [Double], expected: [Double], tolerance: Double, columns: Int? = nil) -> Bool {
         guard yours.count == expected.count else {
-            print("exercise \(id) · \(quantity): \(yours.count) number\(yours.count == 1 ? "" : "s") where \(expected.count) \(expected.count == 1 ? "is" : "are") expected FAIL")
+            printVerdict(id, "exercise \(id) · \(quantity): \(yours.count) number\(yours.count == 1 ? "" : "s") where \(expected.count) \(expected.count == 1 ? "is" : "are") expected FAIL", passed: false)
             print("  hint: check the shape of your result: it should hold \(expected.count) numbers")
             return false
         }
@@ -62,6 +62,13 @@ public enum ExerciseCheck {
         if line.hasSuffix(" PASS") { return true }
         if line.hasSuffix(" FAIL") { return false }
         return nil
+    }
+
+    /// Prints a verdict line; under the site builder also its marker, so the run's verdicts
+    /// are kept with it and `book solutions` can read them from a cached run.
+    private static func printVerdict(_ id: String, _ line: String, passed: Bool) {
+        print(line)
+        if Notebook.isCapturing { print(Transcript.verdictMarker(exercise: id, passed: passed, line: line)) }
     }
 
     private static func scientific(_ value: Double) -> String {

@@ -11,6 +11,7 @@ import Foundation
 /// ␞unrolled-value KEY TEXT     the run recorded TEXT (the rest of the line) as KEY
 /// ␞unrolled-input PATH         the run read the file PATH
 /// ␞unrolled-claim-failed TEXT  a claim failed; TEXT says where and what
+/// ␞unrolled-verdict ID PASS TEXT an exercise check's verdict (PASS or FAIL) and its line
 /// ␞unrolled-claims-checked N   at the end: the run checked N claims
 /// ```
 ///
@@ -36,6 +37,10 @@ public enum Transcript {
 
     public static func claimFailureMarker(_ text: String) -> String {
         separator + "unrolled-claim-failed " + oneLine(text)
+    }
+
+    public static func verdictMarker(exercise id: String, passed: Bool, line: String) -> String {
+        separator + "unrolled-verdict \(oneLine(id).replacingOccurrences(of: " ", with: "_")) \(passed ? "PASS" : "FAIL") " + oneLine(line)
     }
 
     static func claimsCheckedMarker(_ count: Int) -> String {
@@ -69,9 +74,25 @@ public enum Transcript {
         public var failedClaimCells: [Int] = []
         /// How many claims the run checked (reported when the program finished).
         public var claimsChecked = 0
+        /// Whether the program reached its end (the claims-checked marker is its last word):
+        /// a run that failed only its claims ran every cell.
+        public var finished = false
+        /// The exercise checks' verdicts, in the order the run printed them.
+        public var verdicts: [ExerciseVerdict] = []
         /// The last cell whose marker the transcript holds (-1: none): where a program that
         /// stopped early was, even when that cell printed nothing.
         public var lastCell = -1
+    }
+
+    /// One exercise check's verdict: which exercise, whether it passed, and the line it printed.
+    public struct ExerciseVerdict: Codable, Equatable, Sendable {
+        public var exercise: String
+        public var passed: Bool
+        public var line: String
+
+        public init(exercise: String, passed: Bool, line: String) {
+            (self.exercise, self.passed, self.line) = (exercise, passed, line)
+        }
     }
 
     /// One thing a cell produced, in the order it produced it.
@@ -129,8 +150,14 @@ public enum Transcript {
                 append("⚠ " + rest + "\n")
                 position = afterHeader
                 continue
+            case "unrolled-verdict"? where words.count >= 3 && (words[2] == "PASS" || words[2] == "FAIL"):
+                let line = words.count > 3 ? String(header[words[3].startIndex...]) : ""
+                contents.verdicts.append(ExerciseVerdict(exercise: String(words[1]), passed: words[2] == "PASS", line: line))
+                position = afterHeader
+                continue
             case "unrolled-claims-checked"? where words.count == 2 && Int(words[1]) != nil:
                 contents.claimsChecked = Int(words[1])!
+                contents.finished = true
                 position = afterHeader
                 continue
             default:

@@ -76,3 +76,20 @@ import Testing
     #expect(!Notebook.runsWithBookSettings(arguments: ["--real-corpora", "--hidden", "8"], bookArguments: declared))
     #expect(!Notebook.runsWithBookSettings(arguments: ["--real-corpora"]), "not binding for a chapter that declares nothing")
 }
+
+/// Exercise verdicts travel in the transcript, so `book solutions` can read them from a
+/// cached run; a run that reached its end says so.
+@Test func transcriptCarriesExerciseVerdictsAndTheEnd() {
+    let pass = "exercise 4.2 · dW_hh: relative error 3.1e-11 (tolerance 1.0e-07) PASS"
+    let fail = "exercise 4.3 · db_y: relative error 1.0e+00 (tolerance 1.0e-06) FAIL"
+    let text = Notebook.cellMarker(0) + "\n" + pass + "\n" + Transcript.verdictMarker(exercise: "4.2", passed: true, line: pass) + "\n"
+        + Transcript.verdictMarker(exercise: "4.3", passed: false, line: fail) + "\n"
+        + Transcript.separator + "unrolled-verdict 4.4 MAYBE x\n"
+    let contents = Transcript.read(Data(text.utf8))
+    #expect(contents.verdicts == [Transcript.ExerciseVerdict(exercise: "4.2", passed: true, line: pass),
+                                  Transcript.ExerciseVerdict(exercise: "4.3", passed: false, line: fail)])
+    #expect(!contents.finished)
+    #expect(contents.outputs[0] == [.text(pass + "\n\u{1E}unrolled-verdict 4.4 MAYBE x\n")], "a malformed marker stays text")
+    let ended = Transcript.read(Data((text + Transcript.separator + "unrolled-claims-checked 2\n").utf8))
+    #expect(ended.finished && ended.claimsChecked == 2)
+}
