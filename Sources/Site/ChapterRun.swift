@@ -32,6 +32,17 @@ public struct ChapterRun: Codable, Sendable, Equatable {
     public var claimsChecked = 0
     /// The program's `--help`: the flags a reader can change, listed on the page.
     public var flags: String?
+    /// Whether the program reached its end: a run that failed only its claims ran every cell.
+    public var finished = false
+    /// The exercise checks' verdicts the run printed (`book solutions` reads them here).
+    public var verdicts: [Transcript.ExerciseVerdict] = []
+
+    /// Whether the run went wrong only in what it claims: every cell ran, and the program
+    /// exited 1 because some claims about the run did not hold. The page shows each beside
+    /// its sentence; only a strict build (`book site --strict`, `book verify`) fails on it.
+    public var failedOnlyItsClaims: Bool {
+        failure != nil && finished && !failedClaims.isEmpty
+    }
 
     public init(key: String, outputs: [Int: [Transcript.Output]], failure: Failure? = nil, seconds: Double = 0) {
         self.key = key
@@ -49,6 +60,8 @@ public struct ChapterRun: Codable, Sendable, Equatable {
         inputs = Dictionary(uniqueKeysWithValues: contents.inputs.map { ($0, InputFingerprint.of($0)) })
         failedClaims = contents.failedClaims
         claimsChecked = contents.claimsChecked
+        finished = contents.finished
+        verdicts = contents.verdicts
         // A program whose claims failed ran to its end and then exited 1: say so, in the
         // cell of the first failed claim, rather than "stopped in the last cell".
         if var failed = self.failure, let firstCell = contents.failedClaimCells.first {
@@ -63,20 +76,36 @@ public struct ChapterRun: Codable, Sendable, Equatable {
 /// chapter's output changes, and only then.
 ///
 /// It covers the chapter's program cells (kind and code, not their line numbers, so
-/// editing prose above a cell does not count), the arguments it is run with, the library (every chapter's `lib` cells
-/// and the Swift sources of `Unrolled*` and `Notebook`), and the toolchain's version.
+/// editing prose above a cell does not count), the arguments it is run with, every
+/// chapter's `lib` cells, the toolchain's version and the run's settings (kernels, seed),
+/// and the program's sources: every Swift, C and header file under `Sources/` and
+/// `Plugins/`, and `Package.swift`. That list is derived, not written out, so a new target
+/// or file is covered the day it appears; what is left out is named:
+/// - ``toolOnlyTargets``: code no chapter program links (the tools that build and read
+///   the book). `RunKeyTests` checks against the manifest that no chapter depends on them.
+/// - ``recordedWhenUsed``: code every program links but only some call. A run that calls
+///   it lists its files among the inputs it read, as it lists its data files, so touching
+///   the packed kernel re-runs chapters 10 and 12 and leaves chapter 3 alone.
+/// - other chapters' placeholder folders under `Sources/Chapters`.
 /// The data a run reads cannot be known before it runs: the run lists the files it read
 /// (``ChapterRun/inputs``) and the cache checks them when it loads the run.
 public enum RunKey {
-    public static func key(for chapter: Chapter, in book: Book, librarySources: [String: String], toolchain: String) -> String {
+    /// Targets under `Sources/` that no chapter program links.
+    public static let toolOnlyTargets: Set<String> = ["book", "bench", "Site", "ProgramRunner", "CorpusFetch"]
+    /// Targets every chapter links but only some runs call; a run that calls one records
+    /// its files as inputs (`Sources/Unrolled/PackedKernelSources.swift`).
+    public static let recordedWhenUsed: Set<String> = ["CPackedGEMM"]
+    /// The kinds of file a program's build reads.
+    static let sourceSuffixes = [".swift", ".c", ".h", ".modulemap"]
+
+    public static func key(for chapter: Chapter, in book: Book, sources: [String: String], toolchain: String) -> String {
         var hash = ContentHash()
-        hash.add("format", "3")
+        hash.add("format", "4")
         hash.add("toolchain", toolchain)
         for cell in chapter.cells where cell.kind.isInProgram {
             hash.add("cell", "\(cell.kind)\n\(cell.index)\n\(cell.code)")
         }
-        // The arguments the chapter is run with (only when it declares some, so the keys
-        // of the chapters run without any are what they were).
+        // The arguments the chapter is run with (only when it declares some).
         if !chapter.runArguments.isEmpty {
             hash.add("arguments", chapter.runArguments.joined(separator: "\n"))
         }
@@ -85,24 +114,33 @@ public enum RunKey {
                 hash.add("lib " + other.path, cell.code)
             }
         }
-        for path in librarySources.keys.sorted() {
-            hash.add("source " + path, librarySources[path]!)
+        let ownFolder = chapter.targetName.map { "Sources/Chapters/\($0)/" }
+        for path in sources.keys.sorted()
+        where !path.hasPrefix("Sources/Chapters/") || (ownFolder.map { path.hasPrefix($0) } ?? false) {
+            hash.add("source " + path, sources[path]!)
         }
         return hash.hex
     }
 
-    /// The Swift files under `Sources/Unrolled*` and `Sources/Notebook`, by path.
-    public static func librarySources(packageRoot: URL) -> [String: String] {
+    /// The files a chapter program is built from, by path relative to the package root:
+    /// `Package.swift`, and every Swift, C, header and module map file under `Sources/`
+    /// and `Plugins/` except those of ``toolOnlyTargets`` and ``recordedWhenUsed``.
+    public static func programSources(packageRoot: URL) -> [String: String] {
         var sources: [String: String] = [:]
-        let sourcesFolder = packageRoot.appendingPathComponent("Sources")
-        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: sourcesFolder.path)) ?? [])
-            .filter { $0.hasPrefix("Unrolled") || $0 == "Notebook" }
-        for folder in folders {
-            let root = sourcesFolder.appendingPathComponent(folder)
-            guard let walker = FileManager.default.enumerator(atPath: root.path) else { continue }
-            for case let relative as String in walker where relative.hasSuffix(".swift") {
-                let path = "Sources/\(folder)/\(relative)"
-                sources[path] = (try? String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)) ?? ""
+        let manager = FileManager.default
+        func read(_ relative: String) {
+            sources[relative] = (try? String(contentsOf: packageRoot.appendingPathComponent(relative), encoding: .utf8)) ?? "unreadable"
+        }
+        if manager.fileExists(atPath: packageRoot.appendingPathComponent("Package.swift").path) { read("Package.swift") }
+        for top in ["Sources", "Plugins"] {
+            let folder = packageRoot.appendingPathComponent(top)
+            for target in ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() {
+                if top == "Sources" && (toolOnlyTargets.contains(target) || recordedWhenUsed.contains(target)) { continue }
+                let root = folder.appendingPathComponent(target)
+                for relative in ((try? manager.subpathsOfDirectory(atPath: root.path)) ?? []).sorted()
+                where sourceSuffixes.contains(where: relative.hasSuffix) {
+                    read("\(top)/\(target)/\(relative)")
+                }
             }
         }
         return sources

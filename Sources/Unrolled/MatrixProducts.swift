@@ -83,7 +83,9 @@ extension Matrix {
             return
         }
         // B is a recurrent weight that the next steps multiply by again: the kernel may keep
-        // it packed between calls (UnrolledKernels/SharedWeightProducts.swift).
+        // it packed between calls (UnrolledKernels/SharedWeightProducts.swift). The run
+        // depends on the kernel's C code from here on, and says so.
+        _ = PackedKernelSources.noted
         a.withPointer { pa in
             withMutablePointer { pc in
                 Scalar.gemm(sharedB: b.scalars, transposeB: transposeB, m: m, n: n, k: k, a: pa + aRow * k, lda: k,

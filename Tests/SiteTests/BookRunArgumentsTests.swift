@@ -38,7 +38,7 @@ import Testing
         let declaring = try Chapter(path: "chapters/01-one-cell.md", source: Self.declaring)
         let other = try Chapter(path: "chapters/01-one-cell.md", source: Self.declaring.replacingOccurrences(of: "--steps 3", with: "--steps 4"))
         func key(_ chapter: Chapter) -> String {
-            RunKey.key(for: chapter, in: Book(chapters: [chapter]), librarySources: [:], toolchain: "t")
+            RunKey.key(for: chapter, in: Book(chapters: [chapter]), sources: [:], toolchain: "t")
         }
         #expect(key(plain) != key(declaring))
         #expect(key(declaring) != key(other))

@@ -42,7 +42,7 @@ import Notebook
     let moved = try Chapter(path: "chapters/01-x.md", source: "# X\n\nMore prose.\n\nAnd more.\n\n```swift\nprint(1)\n```\n")
     let changed = try Chapter(path: "chapters/01-x.md", source: "# X\n\n```swift\nprint(2)\n```\n")
     func key(_ c: Chapter, toolchain: String = "t", library: [String: String] = [:]) -> String {
-        RunKey.key(for: c, in: Book(chapters: [c]), librarySources: library, toolchain: toolchain)
+        RunKey.key(for: c, in: Book(chapters: [c]), sources: library, toolchain: toolchain)
     }
     #expect(key(one) == key(moved))
     #expect(key(one) != key(changed))
