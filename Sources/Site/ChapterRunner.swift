@@ -7,6 +7,14 @@ import Notebook
 /// each cell printed and drew.
 public protocol ChapterRunning {
     func run(_ chapter: Chapter, key: String) throws -> ChapterRun
+    /// Called once before several chapters are run, so their programs can be built
+    /// together (SwiftPM then compiles them side by side on every core) rather than one
+    /// after another; each `run` still builds its own program, which is then a no-op.
+    func prepare(_ chapters: [Chapter])
+}
+
+extension ChapterRunning {
+    public func prepare(_ chapters: [Chapter]) {}
 }
 
 /// The real runner: `swift build -c release --product chNN`, then the program with
@@ -32,6 +40,18 @@ public struct SwiftChapterRunner: ChapterRunning {
 
     public struct BuildError: Error, CustomStringConvertible {
         public var description: String
+    }
+
+    /// Builds every product of the package in release at once (the chapters, and the
+    /// `book` and `bench` commands beside them). Nothing is lost if that fails: each
+    /// chapter's own build then says what is wrong with it, at its Markdown line.
+    public func prepare(_ chapters: [Chapter]) {
+        guard chapters.count > 1 else { return }
+        log("building \(chapters.count) chapters' programs together (release)…")
+        let arguments = ["build", "-c", "release", "--scratch-path", scratchPath]
+        if let result = try? Subprocess.run(swift, arguments, directory: packageRoot, timeout: timeout), !result.succeeded {
+            log("building them together failed; building each on its own to find which")
+        }
     }
 
     public func run(_ chapter: Chapter, key: String) throws -> ChapterRun {

@@ -67,8 +67,9 @@ struct ProseRenderer {
         return out
     }
 
-    /// `{{key}}` → the value the run recorded; `{{key=TEXT}}` → TEXT (the site builder has
-    /// already checked that the run recorded TEXT). Code (`<code>`, `<pre>`) is left as it
+    /// `{{key}}` → the value the run recorded; `{{key=TEXT}}` → TEXT, or TEXT and the run's
+    /// value side by side where the run recorded something else (the site builder lists
+    /// that as a problem, and a strict build fails on it). Code (`<code>`, `<pre>`) is left as it
     /// is, so the book can show the syntax. A value the run did not record (a chapter
     /// rendered with `--keep-going`) shows as a visible gap, never as stale text.
     static func fillValues(in html: String, values: [String: String]) -> String {
@@ -92,7 +93,10 @@ struct ProseRenderer {
                 continue
             }
             out += rest[..<open.lowerBound]
-            if let expected = reference.expected {
+            if let expected = reference.expected, let value = values[reference.key], value != expected {
+                // A reading build renders a disagreeing value rather than stopping: both are shown.
+                out += "<span class=\"run-value missing\" title=\"the prose says \(HTML.escape(expected)); this page's run recorded \(HTML.escape(value))\">\(HTML.escape(expected)) [this run: \(HTML.escape(value))]</span>"
+            } else if let expected = reference.expected {
                 out += "<span class=\"run-value\" title=\"checked against this page's run\">\(HTML.escape(expected))</span>"
             } else if let value = values[reference.key] {
                 out += "<span class=\"run-value\" title=\"from this page's run\">\(HTML.escape(value))</span>"

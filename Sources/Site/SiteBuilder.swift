@@ -8,11 +8,15 @@ import Literate
 /// The pipeline, one stage at a time:
 /// 1. load the book (Literate);
 /// 2. for each chapter with a program, look its run up in the cache by ``RunKey``, or run
-///    it (``ChapterRunning``) and cache the result;
+///    it (``ChapterRunning``) and cache the result (``CachedRuns``). A run whose claims
+///    fail, or whose values the prose shows differently, is rendered with the failure
+///    beside its sentence and listed in the report: the reader still gets a site, and
+///    `book site --strict` (what `make test` runs) fails on it;
 /// 3. lay out the pages (``PageRenderer``), typeset math and Swift in one Node.js call
 ///    (``Typesetter``);
 /// 4. write everything into a fresh folder next to the output, then swap it in, so a
-///    failed build leaves the previous site whole.
+///    build that stops (a chapter that does not build or crashes, bad Markdown) leaves
+///    the previous site whole.
 public struct SiteBuilder {
     public struct Configuration {
         public var chaptersFolder: URL
@@ -33,6 +37,9 @@ public struct SiteBuilder {
         /// rounding grows through training into different samples). Shown in every page's
         /// footer and part of every run's cache key.
         public var environment = SiteBuilder.blasEnvironment()
+        /// The process environment the chapters run in, for the settings in the cache key
+        /// that are not shown in the footer (the seed, a forced packed-product kernel).
+        public var runEnvironment = ProcessInfo.processInfo.environment
         public var katexFolder = URL(fileURLWithPath: "/usr/share/javascript/katex")
         public var highlightScript = URL(fileURLWithPath: "/usr/share/javascript/highlight.js/highlight.js")
         public var node = "node"
@@ -52,7 +59,14 @@ public struct SiteBuilder {
         public var pages = 0
         public var chaptersRun: [String] = []
         public var chaptersFromCache: [String] = []
+        /// Chapters that stopped with an error (shown on their pages with `--keep-going`).
         public var chaptersFailed: [String] = []
+        /// Every claim about a run that did not hold, as `chapters/FILE.md:LINE: claim failed: …`.
+        public var failedClaims: [String] = []
+        /// Every `{{key}}` the run did not record and `{{key=TEXT}}` it recorded otherwise.
+        public var valueProblems: [String] = []
+        /// Whether the prose says anything its runs do not bear out: what `--strict` fails on.
+        public var proseDisagreesWithRuns: Bool { !failedClaims.isEmpty || !valueProblems.isEmpty }
         public var figures = 0
         public var typesetJobs = 0
     }
@@ -80,46 +94,58 @@ public struct SiteBuilder {
         var report = Report()
 
         // 2. Runs, from the cache or fresh.
-        let cache = RunCache(folder: c.cacheFolder.appendingPathComponent("runs"))
-        let library = RunKey.librarySources(packageRoot: c.packageRoot)
+        var cachedRuns = CachedRuns(cacheFolder: c.cacheFolder, packageRoot: c.packageRoot,
+                                    settings: Self.runSettings(toolchain: c.toolchain, blas: c.environment, environment: c.runEnvironment))
+        cachedRuns.rerun = c.rerun
         var runs: [String: ChapterRun] = [:]
+        runner.prepare(cachedRuns.missing(book.chapters, in: book))
         for chapter in book.chapters {
             guard let target = chapter.targetName else { continue }
-            let key = RunKey.key(for: chapter, in: book, librarySources: library, toolchain: c.toolchain + "\n" + c.environment)
-            if !c.rerun, let cached = cache.load(target: target, key: key) {
-                runs[target] = cached
-                report.chaptersFromCache.append(target)
-                continue
-            }
             var run: ChapterRun
             do {
-                run = try runner.run(chapter, key: key)
+                let (made, fromCache) = try cachedRuns.run(chapter, in: book, runner: runner)
+                run = made
+                if fromCache {
+                    report.chaptersFromCache.append(target)
+                    runs[target] = run
+                    continue
+                }
             } catch {
                 guard c.keepGoing else { throw BuildError(description: String(describing: error)) }
-                run = ChapterRun(key: key, outputs: [:], failure: .init(cell: -1, reason: "it did not build", standardErrorTail: String(describing: error)))
+                run = ChapterRun(key: cachedRuns.key(for: chapter, in: book), outputs: [:],
+                                 failure: .init(cell: -1, reason: "it did not build", standardErrorTail: String(describing: error)))
             }
             report.chaptersRun.append(target)
-            if let failure = run.failure {
+            if run.failedOnlyItsClaims {
+                // A sentence the run does not bear out: the page shows it beside the sentence,
+                // the summary lists it, and only a strict build fails on it.
+                report.failedClaims += run.failedClaims
+                log("ran \(target) in \(String(format: "%.1f", run.seconds)) s; \(run.failedClaims.count) claim\(run.failedClaims.count == 1 ? "" : "s") failed:\n" + run.failedClaims.joined(separator: "\n"))
+            } else if let failure = run.failure {
                 report.chaptersFailed.append(target)
                 let message = Self.describe(failure, of: run, in: chapter)
                 guard c.keepGoing else { throw BuildError(description: message) }
                 log(message + " (rendered with the error, --keep-going)")
             } else {
                 log("ran \(target) in \(String(format: "%.1f", run.seconds)) s")
-                try cache.store(run, target: target)
             }
             runs[target] = run
         }
 
         // The prose's values must be the runs' values: `{{key}}` recorded, `{{key=TEXT}}` equal.
+        // Like a failed claim, a value that disagrees is shown on its page and listed.
+        // (A reference inside math is a mistake in the Markdown, not in a run: that stops the build.)
         for chapter in book.chapters {
+            let misplaced = chapter.valueReferences.filter(\.isInMath).map { reference in
+                "\(chapter.path):\(reference.line): error: {{\(reference.key)}} is inside math, which is typeset as written; put it outside the $`…`$"
+            }
+            if !misplaced.isEmpty, !c.keepGoing { throw BuildError(description: misplaced.joined(separator: "\n")) }
             let run = chapter.targetName.flatMap { runs[$0] }
-            if run?.failure != nil { continue }  // already reported; its page shows what is missing
+            if let run, run.failure != nil, !run.failedOnlyItsClaims { continue }  // already reported
             let problems = chapter.valueProblems(recorded: run?.values ?? [:])
             guard !problems.isEmpty else { continue }
-            let message = problems.joined(separator: "\n")
-            guard c.keepGoing else { throw BuildError(description: message) }
-            log(message + " (rendered as it is, --keep-going)")
+            report.valueProblems += problems
+            log(problems.joined(separator: "\n"))
         }
 
         report.figures = runs.values.flatMap { $0.outputs.values.flatMap { $0 } }.filter {
@@ -238,5 +264,28 @@ extension SiteBuilder {
         let result = try Subprocess.run(swift, ["--version"], timeout: 60)
         guard result.succeeded else { throw BuildError(description: "error: `\(swift) --version` failed") }
         return String(decoding: result.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension SiteBuilder.Report {
+    /// What `book site` prints when the site is written, and whether the build counts as
+    /// failed: a reading build never does; a strict one (`--strict`, `make test`) does when
+    /// the prose says something its runs do not bear out. The statements come last, each
+    /// with its `chapters/FILE.md:LINE`, so they are what a person sees when it ends.
+    public func summary(strict: Bool, seconds: Double) -> (lines: [String], fails: Bool) {
+        var first = "\(pages) pages, \(figures) figures; chapters run: \(chaptersRun.count), from cache: \(chaptersFromCache.count)"
+        if !chaptersFailed.isEmpty { first += "; FAILED (shown on their pages): " + chaptersFailed.joined(separator: ", ") }
+        var lines = [first + String(format: " (%.1f s)", seconds)]
+        guard proseDisagreesWithRuns else { return (lines, false) }
+        let problems = failedClaims + valueProblems
+        let one = problems.count == 1
+        lines.append("\(problems.count) statement\(one ? "" : "s") in the prose \(one ? "is" : "are") not borne out by \(one ? "its run" : "the runs") (each is shown on its page, beside its sentence):")
+        lines += problems.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") }
+        if strict {
+            lines.append("book site --strict: failed, as a check does when the prose and a run disagree")
+        } else {
+            lines.append("The site is written all the same; `book site --strict` (as `make test` runs it) fails on these.")
+        }
+        return (lines, strict)
     }
 }

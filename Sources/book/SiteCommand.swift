@@ -10,8 +10,16 @@ struct BuildSite: ParsableCommand {
         abstract: "Build the book's website: run each chapter as a notebook and write HTML pages.",
         discussion: """
             Chapters are built in release mode and run with their output captured cell by cell. \
-            Runs are cached by the chapter's code, the library code and the Swift version, so a \
-            change to prose only re-renders the pages. The site works offline from file://.
+            Runs are cached by the chapter's code, the program's sources, the Swift version, the \
+            BLAS kernels and the seed, so a change to prose only re-renders the pages. The site \
+            works offline from file://.
+
+            A reading build (the default, `make site`) writes the site even when a claim about a \
+            run fails or the prose shows a value the run recorded otherwise: the page shows the \
+            failure beside its sentence, the summary lists each with its chapters/FILE.md:LINE, \
+            and the exit status is 0. With --strict (what `make test` runs) the same build exits 1. \
+            A chapter that does not build or stops with an error stops the build either way and \
+            keeps the previous site, unless --keep-going.
             """
     )
 
@@ -30,6 +38,9 @@ struct BuildSite: ParsableCommand {
 
     @Flag(help: "Render a chapter that fails to run, with its error on the page, instead of failing the build.")
     var keepGoing = false
+
+    @Flag(help: "A check, not a reading build: exit 1 when a claim about a run fails or a value in the prose disagrees with its run (the site is still written).")
+    var strict = false
 
     @Flag(help: "Run every chapter again, ignoring cached runs.")
     var rerun = false
@@ -64,9 +75,10 @@ struct BuildSite: ParsableCommand {
             throw ExitCode.failure
         }
         let index = configuration.outputFolder.appendingPathComponent("index.html")
-        var summary = "\(report.pages) pages, \(report.figures) figures; chapters run: \(report.chaptersRun.count), from cache: \(report.chaptersFromCache.count)"
-        if !report.chaptersFailed.isEmpty { summary += "; FAILED (shown on their pages): " + report.chaptersFailed.joined(separator: ", ") }
-        print(summary + String(format: " (%.1f s)", Date().timeIntervalSince(start)))
+        let summary = report.summary(strict: strict, seconds: Date().timeIntervalSince(start))
+        print(summary.lines[0])
         print("Open \(index.absoluteString)")
+        for line in summary.lines.dropFirst() { print(line) }
+        if summary.fails { throw ExitCode.failure }
     }
 }

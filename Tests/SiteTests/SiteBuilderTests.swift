@@ -141,6 +141,54 @@ import Testing
         #expect(leftovers.isEmpty, "no staging folders left: \(leftovers)")
     }
 
+    /// A sentence a run does not bear out costs the reader nothing: the new site is written,
+    /// the page shows the failed claim under its cell, the summary names its line, and only
+    /// a strict build (`book site --strict`, as `make test` runs it) fails.
+    @Test func aFailedClaimIsShownListedAndFailsOnlyAStrictBuild() throws {
+        let fixture = try SiteFixture()
+        defer { fixture.remove() }
+        _ = try fixture.build(FakeRunner())
+        try fixture.write("01-one-cell.md", SiteFixture.chapterOne.replacingOccurrences(of: "## The forward pass", with: "## The forward pass, planted")
+            .replacingOccurrences(of: "print(\"hello\")", with: "print(\"planted\")"))
+        let runner = FakeRunner()
+        runner.failingClaim = "the moon is made of cheese"
+        let report = try fixture.build(runner)
+        let expected = "chapters/01-one-cell.md:14: claim failed: the moon is made of cheese"
+        #expect(report.failedClaims == [expected])
+        #expect(report.chaptersFailed.isEmpty)
+        let page = try fixture.page("01-one-cell.html")
+        #expect(page.contains("The forward pass, planted"), "the new site is written, not the old one kept")
+        #expect(page.contains("⚠ " + expected))
+        #expect(page.contains("1 claim about the run failed"))
+
+        let reading = report.summary(strict: false, seconds: 1)
+        #expect(!reading.fails)
+        #expect(reading.lines.contains("  " + expected))
+        let strict = report.summary(strict: true, seconds: 1)
+        #expect(strict.fails)
+        #expect(strict.lines.contains("  " + expected))
+        // A run whose claims failed is not cached: the next build tries again.
+        _ = try fixture.build(runner)
+        #expect(runner.calls == ["ch01", "ch01"])
+    }
+
+    @Test func aValueTheRunRecordedOtherwiseIsShownAndListed() throws {
+        let fixture = try SiteFixture()
+        defer { fixture.remove() }
+        try fixture.write("01-one-cell.md", SiteFixture.chapterOne.replacingOccurrences(
+            of: "## The forward pass\n", with: "## The forward pass\n\nIt is {{answer=42}}, and {{unrecorded}}.\n"))
+        let runner = FakeRunner()
+        runner.values = ["answer": "41"]
+        let report = try fixture.build(runner)
+        #expect(report.valueProblems.count == 2, "\(report.valueProblems)")
+        #expect(report.valueProblems.contains { $0.hasPrefix("chapters/01-one-cell.md:11: claim failed: the prose says answer = 42, the run recorded 41") })
+        let page = try fixture.page("01-one-cell.html")
+        #expect(page.contains("42 [this run: 41]"))
+        #expect(page.contains("[unrecorded: not recorded]"))
+        #expect(report.summary(strict: true, seconds: 0).fails)
+        #expect(!report.summary(strict: false, seconds: 0).fails)
+    }
+
     @Test func keepGoingRendersTheError() throws {
         let fixture = try SiteFixture()
         defer { fixture.remove() }

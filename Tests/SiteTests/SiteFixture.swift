@@ -103,14 +103,33 @@ struct SiteFixture {
 final class FakeRunner: ChapterRunning, @unchecked Sendable {
     var calls: [String] = []
     var failAtCell: Int?
+    /// A claim that fails in the first program cell: the run goes on to its end and exits 1,
+    /// as a chapter whose prose says something its run does not show.
+    var failingClaim: String?
+    /// Values the run records, as `Notebook.record` would.
+    var values: [String: String] = [:]
+    /// Files each target's run reads (its inputs), as the corpus loader and the packed kernel record them.
+    var inputs: [String: [String]] = [:]
 
     func run(_ chapter: Chapter, key: String) throws -> ChapterRun {
         calls.append(chapter.targetName ?? "?")
         let cells = chapter.cells
+        let target = chapter.targetName ?? "?"
         guard let first = cells.first(where: { $0.kind == .run })?.index,
               let hidden = cells.first(where: { $0.kind == .hidden })?.index,
               let exercise = cells.first(where: { $0.kind == .exercise(id: "1.1") })?.index else {
-            return ChapterRun(key: key, outputs: [:])
+            var run = ChapterRun(key: key, outputs: [:])
+            run.inputs = Dictionary(uniqueKeysWithValues: (inputs[target] ?? []).map { ($0, InputFingerprint.of($0)) })
+            return run
+        }
+        if let failingClaim {
+            // The transcript the real Notebook writes: the failure under its cell, the count at the end.
+            let line = "\(chapter.path):\(cells[first].fenceLine + 1): claim failed: \(failingClaim)"
+            var transcript = Notebook.cellMarker(first) + "\nhello\n" + Transcript.claimFailureMarker(line) + "\n"
+            for (key, value) in values { transcript += Transcript.valueMarker(key: key, value: value) + "\n" }
+            transcript += Transcript.separator + "unrolled-claims-checked 3\n"
+            return ChapterRun(key: key, transcript: Data(transcript.utf8),
+                              failure: .init(cell: -1, reason: "exit status 1", standardErrorTail: "1 claim failed"), seconds: 0.01)
         }
         let plot = LinePlot(title: "Loss", xLabel: "step", yLabel: "loss", caption: "It falls.",
                             series: [Series("train", y: [3, 2, 1.5, 1.2])])
@@ -125,6 +144,9 @@ final class FakeRunner: ChapterRunning, @unchecked Sendable {
             outputs = outputs.filter { $0.key <= failAtCell }
             failure = .init(cell: failAtCell, reason: "exit status 1", standardErrorTail: "Fatal error: " + SiteFixture.hostile)
         }
-        return ChapterRun(key: key, outputs: outputs, failure: failure, seconds: 0.01)
+        var run = ChapterRun(key: key, outputs: outputs, failure: failure, seconds: 0.01)
+        run.values = values
+        run.inputs = Dictionary(uniqueKeysWithValues: (inputs[target] ?? []).map { ($0, InputFingerprint.of($0)) })
+        return run
     }
 }
