@@ -153,8 +153,11 @@ bench: deps python-deps
 # wall clock, on QUALITY_THREADS cores (each update's 32 streams cut into that many shards;
 # it must divide 32), and validates on the last tenth of the text, which it never trains on.
 # char-rnn's example reaches 1.395 nats per character there; the target here is 1.45 within
-# 30 minutes. The corpus is ../shared/data/tinyshakespeare.txt, or any text named with
-# QUALITY_DATA=PATH. Benchmarks/README.md records what it reached and with which flags.
+# 30 minutes. The corpus is ../shared/data/tinyshakespeare.txt, which only this project's
+# machine has; in a clone, QUALITY_DATA=shakespeare names the book's own corpus (a word
+# without a / or a dot is a name `book data fetch` knows, fetched if missing, as for the
+# site) and QUALITY_DATA=PATH any text. Each corpus has its own baseline: the 1.45 target
+# is Tiny Shakespeare's. Benchmarks/README.md records what each reached and with which flags.
 QUALITY_DATA ?= ../shared/data/tinyshakespeare.txt
 QUALITY_MINUTES ?= 30
 QUALITY_THREADS ?= 2
@@ -162,15 +165,27 @@ QUALITY_MODEL ?= --cell lstm --layers 2 --hidden 512 --embedding 64 --dropout 0.
 QUALITY_TRAINING ?= --unroll 64 --batch 32 --learning-rate 0.003 --decay 0.9 --decay-every 500 --eval-every 1000
 QUALITY_CHECKPOINT := .build/quality.safetensors
 
-bench-quality: deps
-	@[ -s "$(QUALITY_DATA)" ] || { echo "make bench-quality: $(QUALITY_DATA) is missing or empty; name a text with QUALITY_DATA=PATH"; exit 1; }
+# QUALITY_DATA as a name (no / and no dot) is fetched first, and ch12 resolves the name as
+# every --data does; as a path it must exist, or the one line says what to do. The 1.45
+# target is only Tiny Shakespeare's: another text is reported without one.
+QUALITY_IS_NAME := $(if $(findstring /,$(QUALITY_DATA))$(findstring .,$(QUALITY_DATA)),,yes)
+QUALITY_TARGET := $(if $(filter ../shared/data/tinyshakespeare.txt,$(QUALITY_DATA)),1.45)
+
+bench-quality: deps $(if $(QUALITY_IS_NAME),$(BOOK_RELEASE))
+ifeq ($(QUALITY_IS_NAME),yes)
+	@$(BOOK_RELEASE) data fetch "$(QUALITY_DATA)" >/dev/null
+else
+	@[ -s "$(QUALITY_DATA)" ] || { echo "make bench-quality: $(QUALITY_DATA) is missing or empty (Tiny Shakespeare is not part of a clone): QUALITY_DATA=shakespeare trains on the book's nearest corpus, fetched for you (its own baseline, not 1.444), or QUALITY_DATA=PATH on any text"; exit 1; }
+endif
 	$(SWIFT) build -c release --product ch12
 	@echo "Training for $(QUALITY_MINUTES) minutes on $(QUALITY_DATA), $(QUALITY_THREADS) threads: $(QUALITY_MODEL) $(QUALITY_TRAINING)"
 	@{ $(WITH_OPENBLAS_KERNELS) .build/release/ch12 --data "$(QUALITY_DATA)" $(QUALITY_MODEL) $(QUALITY_TRAINING) --threads $(QUALITY_THREADS) \
 	  --minutes $(QUALITY_MINUTES) --steps 100000000 --validation-characters 100000000 \
 	  --checkpoint $(QUALITY_CHECKPOINT) --sample-length 500; echo $$? > .build/quality.status; } | tee .build/quality.log; \
 	  status=$$(cat .build/quality.status); [ "$$status" = 0 ] || { echo "make bench-quality: ch12 stopped with exit status $$status"; exit 1; }
-	@awk '/^update +validation/ { table = 1; next } table && NF == 3 && $$1 ~ /^[0-9]+$$/ { if (best == "" || $$2 < best) { best = $$2; at = $$1 } } \
+	@awk -v target="$(QUALITY_TARGET)" '/^update +validation/ { table = 1; next } table && NF == 3 && $$1 ~ /^[0-9]+$$/ { if (best == "" || $$2 < best) { best = $$2; at = $$1 } } \
 	  END { if (best == "") { print "no validation figures in the output"; exit 1 } \
-	        printf "best validation loss: %s nats per character (%.3f bits) at update %s; target 1.45 nats: %s\n", best, best / log(2), at, (best <= 1.45 ? "reached" : "not reached") }' .build/quality.log
+	        printf "best validation loss: %s nats per character (%.3f bits) at update %s; ", best, best / log(2), at; \
+	        if (target == "") print "no target for this text (the 1.45 target is Tiny Shakespeare'\''s; Benchmarks/README.md records each corpus'\''s baseline)"; \
+	        else printf "target %s nats: %s\n", target, (best <= target + 0 ? "reached" : "not reached") }' .build/quality.log
 	@echo "The best model is $(QUALITY_CHECKPOINT:.safetensors=.best.safetensors): swift run book sample --checkpoint $(QUALITY_CHECKPOINT:.safetensors=.best.safetensors)"

@@ -20,6 +20,9 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
     case unreadable(String, reason: String)
     case notUTF8(String)
     case empty(String)
+    /// A text of one distinct character (`xxxx…`, a file of newlines): a character model
+    /// over V = 1 has nothing to predict, since its only character has probability 1.
+    case oneCharacter(String, Unicode.Scalar)
     /// A known corpus (`--data tempest`) that `book data fetch` has not fetched yet.
     case notFetched(name: String, path: String)
 
@@ -44,6 +47,9 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible {
             return "\(path) is not valid UTF-8 text"
         case .empty(let path):
             return "\(path) is empty: there is nothing to learn from"
+        case .oneCharacter(let path, let symbol):
+            return "\(path) has only 1 distinct character, \(String(reflecting: String(symbol))); "
+                + "a character model needs at least 2, so --data needs a text with more"
         case .notFetched(let name, let path):
             return "the corpus \(name) is not fetched yet (no \(path)): `swift run book data fetch \(name)` gets it"
         }
@@ -73,10 +79,14 @@ public struct Corpus: Sendable {
         return try DefaultCorpus.load()
     }
 
-    /// Any UTF-8 text file. Missing, unreadable, non-UTF-8 and empty files are errors.
+    /// Any UTF-8 text file. Missing, unreadable, non-UTF-8 and empty files are errors, and
+    /// so is a file of one character repeated: every program that reads `--data` trains a
+    /// model over the text's characters, and with V = 1 there is nothing to learn (it used
+    /// to end chapter 6 in a trap), so the check lives here, once, for all of them.
     public static func read(file path: String) throws(CorpusError) -> Corpus {
         let text = try readText(path)
-        if text.isEmpty { throw .empty(path) }
+        guard let first = text.unicodeScalars.first else { throw .empty(path) }
+        if !text.unicodeScalars.contains(where: { $0 != first }) { throw .oneCharacter(path, first) }
         return Corpus(text: text, source: path, files: [path])
     }
 }

@@ -108,10 +108,14 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-one-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let one = folder.appendingPathComponent("one.txt")
+        // A text of one character has one distinct character, which is refused before its length.
+        let one = folder.appendingPathComponent("one.txt"), two = folder.appendingPathComponent("two.txt")
         try Data("a".utf8).write(to: one)
-        let short = try run("ch06", ["--data", one.path], timeout: 30)
-        #expect(short.status == 1 && short.output.contains("has 1 character;"), "\(short.output)")
+        try Data("ab".utf8).write(to: two)
+        let single = try run("ch06", ["--data", one.path], timeout: 30)
+        #expect(single.status == 1 && single.output.contains("has only 1 distinct character,"), "\(single.output)")
+        let short = try run("ch06", ["--data", two.path], timeout: 30)
+        #expect(short.status == 1 && short.output.contains("has 2 characters;"), "\(short.output)")
     }
 
     /// Chapter 11: an empty --data fails before any training; a training text too short
@@ -126,6 +130,63 @@ import Testing
             (["--data", empty.path], "is empty"),
             (["--training-strings", "100", "--unroll", "5000"], "raise --training-strings"),
         ])
+    }
+
+    /// Every program that reads `--data`, with settings small enough that a debug build runs
+    /// it to the end in seconds.
+    static let dataPrograms: [String: [String]] = [
+        "ch05": ["--steps", "5", "--hidden", "8"],
+        "ch06": ["--steps", "10", "--numpy-seconds", "0", "--length", "20"],
+        "ch07": ["--updates", "3", "--hidden", "8"],
+        "ch08": ["--steps", "5", "--hidden", "8", "--length", "20"],
+        "ch09": ["--updates", "3", "--hidden", "8", "--sample-length", "100", "--check-every", "1"],
+        "ch10": ["--delays", "2", "--echo-updates", "2", "--echo-test-sequences", "10", "--echo-hidden", "4",
+                 "--text-updates", "3", "--text-hidden", "8", "--text-check-every", "1"],
+        "ch11": ["--training-strings", "200", "--updates", "3", "--hidden", "8", "--test-strings", "10", "--samples", "10",
+                 "--text-updates", "3", "--text-hidden", "8"],
+        "ch12": ["--steps", "3", "--hidden", "8", "--embedding", "4", "--eval-every", "1", "--sample-length", "20"],
+        "bench": ["--windows", "1"],
+    ]
+
+    /// Tiny vocabularies. A text of one distinct character (V = 1: `x` repeated, or only
+    /// newlines) is refused by every program that reads `--data`, in one line that says so:
+    /// chapter 6 used to trap on it (every gradient is zero when V = 1, and it took the
+    /// median of an empty list). A text of two (V = 2, `xy` repeated) runs to the end; too
+    /// short a one is one line. Never a signal.
+    @Test(arguments: dataPrograms.keys.sorted())
+    func tinyVocabulariesRunOrStopWithOneLine(program: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-tiny-\(program)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func file(_ name: String, _ text: String) throws -> String {
+            let url = folder.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            return url.path
+        }
+        let settings = Self.dataPrograms[program]! + (program == "ch12" ? ["--checkpoint", folder.appendingPathComponent("ch12.safetensors").path] : [])
+        func outcome(_ path: String) throws -> (result: Subprocess.Result, errorLines: [Substring]) {
+            let result = try Subprocess.run(try Subprocess.builtBeside(program).path, ["--data", path] + settings, timeout: 600)
+            #expect(!result.wasSignalled && !result.timedOut, "\(program) --data \(path) crashed: \(result.text)")
+            let errorLines = String(decoding: result.standardError, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("\(program): ") }
+            return (result, errorLines)
+        }
+
+        let oneCharacter = [("x.txt", String(repeating: "x", count: 50_000), #""x""#),
+                            ("newlines.txt", String(repeating: "\n", count: 50_000), #""\n""#),
+                            ("one-x.txt", "x", #""x""#)]
+        for (name, text, shown) in oneCharacter {
+            let (result, errorLines) = try outcome(try file(name, text))
+            #expect(result.status != 0, "\(program) \(name): \(result.text)")
+            #expect(errorLines.count == 1 && errorLines.first?.contains("has only 1 distinct character, \(shown); a character model needs at least 2") == true,
+                    "\(program) \(name): \(result.text)")
+        }
+
+        let twoCharacters = try outcome(try file("xy.txt", String(repeating: "xy", count: 15_000)))
+        #expect(twoCharacters.result.status == 0, "\(program) on xy repeated: \(twoCharacters.result.text)")
+
+        let short = try outcome(try file("xy-short.txt", "xy"))
+        #expect(short.result.status != 0 && short.errorLines.count == 1 && short.errorLines[0].contains(" 2 characters"),
+                "\(program) on xy: \(short.result.text)")
     }
 
     /// `--temperature 1e-308` used to pass validation, train for the whole run, and trap

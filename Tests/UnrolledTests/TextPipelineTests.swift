@@ -121,11 +121,17 @@ import Testing
         let empty = folder.appendingPathComponent("empty.txt"), binary = folder.appendingPathComponent("binary.txt")
         try Data().write(to: empty)
         try Data([0x61, 0xFF, 0xFE, 0x62]).write(to: binary)
+        // One distinct character, V = 1: nothing for a character model to predict.
+        let xs = folder.appendingPathComponent("xs.txt"), newlines = folder.appendingPathComponent("newlines.txt")
+        try write(String(repeating: "x", count: 1000), to: xs)
+        try write("\n\n\n", to: newlines)
         let cases: [(String, CorpusError)] = [
             (folder.appendingPathComponent("missing.txt").path, .missingFile(folder.appendingPathComponent("missing.txt").path)),
             (folder.path, .isDirectory(folder.path)),
             (empty.path, .empty(empty.path)),
             (binary.path, .notUTF8(binary.path)),
+            (xs.path, .oneCharacter(xs.path, "x")),
+            (newlines.path, .oneCharacter(newlines.path, "\n")),
         ]
         for (path, expected) in cases {
             #expect(throws: expected) { try Corpus.load(path: path) }
@@ -134,6 +140,11 @@ import Testing
         let good = folder.appendingPathComponent("good.txt")
         try write("héllo\r\nworld", to: good)
         #expect(try Corpus.load(path: good.path).text == "héllo\r\nworld")
+        #expect(CorpusError.oneCharacter(newlines.path, "\n").description.contains(#"only 1 distinct character, "\n";"#))
+        // Two distinct characters, the fewest a character model can use: an e and its accent are two code points.
+        let two = folder.appendingPathComponent("two.txt")
+        try write(String(repeating: "e\u{301}", count: 10), to: two)
+        #expect(try Corpus.load(path: two.path).text.unicodeScalars.count == 20)
     }
 }
 
