@@ -75,6 +75,19 @@ import Testing
         }
     }
 
+    /// Both forms score the window from the logits (chapter 8): with a wrong logit 2·2000·tanh 1
+    /// above the target's, the loss is that many nats, where −log of the rounded probability is +∞.
+    @Test(arguments: OutputFeedback.allCases)
+    func lossIsFiniteWhenTheTargetProbabilityRoundsToZero(_ feedback: OutputFeedback) {
+        let ones = Matrix<Float>(rows: 3, columns: 2, repeating: 1)                     // W_xh: every input sets z = 1
+        let model = OutputFeedbackRNN<Float>(wXH: ones, wOH: .zeros(3, 2), wHY: Matrix([[1000, -1000, 0], [1000, -1000, 0]]),
+                                             bH: .zeros(1, 2), bY: .zeros(1, 3))        // logits ±2000 tanh 1 and 0
+        let pass = model.forward(TokenBatch([[0, 1, 2]]), targets: TokenBatch([[1, 1, 1]]), oStart: .oneHot([0], classes: 3),
+                                 feedback: feedback, reduction: .mean)
+        #expect(crossEntropy(probabilities: pass.probabilities, targets: pass.targets, reduction: .mean) == .infinity)
+        #expect(abs(pass.loss - 4000 * Double(Foundation.tanh(Float(1)))) < 1e-2)
+    }
+
     /// The two forms are the same computation when the fed-back output happens to be the
     /// truth: a teacher-forced window of one step equals an own-output window of one step.
     @Test func oneStepWindowsAgree() {

@@ -44,6 +44,18 @@ import Testing
         #expect(pass.hs.dropFirst().allSatisfy { $0.scalars.allSatisfy { $0 >= 0 } }, "ReLU states are never negative")
     }
 
+    /// The ReLU window is scored from its logits (chapter 7): with a wrong logit 4000 above
+    /// the target's, the loss is 4000 nats, where −log of the rounded probability is +∞.
+    @Test func reluLossIsFiniteWhenTheTargetProbabilityRoundsToZero() {
+        let ones = Matrix<Float>(rows: 3, columns: 2, repeating: 1)                     // W_xh: every input sets z = 1
+        let rnn = RNN<Float>(wXH: ones, wHH: .zeros(2, 2), wHY: Matrix([[1000, -1000, 0], [1000, -1000, 0]]),
+                             bH: .zeros(1, 2), bY: .zeros(1, 3))                         // h = (1, 1): logits (2000, −2000, 0)
+        let pass = rnn.forward(.tokens(TokenBatch([[0, 1, 2]])), targets: TokenBatch([[1, 1, 1]]), hStart: .zeros(1, 2),
+                               reduction: .mean, activation: .relu)
+        #expect(crossEntropy(probabilities: pass.probabilities, targets: pass.targets, reduction: .mean) == .infinity)
+        #expect(abs(pass.loss - 4000) < 1e-3)
+    }
+
     #if canImport(_Differentiation)
     @Test func autodiffLossEqualsForwardLoss() {
         for reduction in LossReduction.allCases {
