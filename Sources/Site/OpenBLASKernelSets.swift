@@ -11,9 +11,10 @@ import Foundation
 /// instruction, so those are skipped, and said to be.
 public enum OpenBLASKernelSets {
     /// The sets `book verify --kernels` knows, oldest first, with the `/proc/cpuinfo`
-    /// flags each needs (SkylakeX's kernels use AVX-512's F, BW, VL and DQ parts).
+    /// flags each needs (Linux calls SSE3 `pni`; SkylakeX's kernels use AVX-512's F, BW,
+    /// VL and DQ parts).
     public static let known: [(name: String, flags: [String])] = [
-        ("Prescott", ["sse3"]),
+        ("Prescott", ["pni"]),
         ("Haswell", ["avx2", "fma"]),
         ("SkylakeX", ["avx512f", "avx512bw", "avx512vl", "avx512dq"]),
     ]

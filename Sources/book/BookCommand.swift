@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandLineSupport
+import Foundation
 
 /// `swift run book …`: the reader's and the author's tool for the book as a whole.
 @main
@@ -11,5 +12,10 @@ struct BookCommand: ParsableCommand {
     )
 
     /// Parsed as every program of the book is: one leading `--` ignored, bad input one line.
-    static func main() { runCommandLine() }
+    /// Standard output goes out a line at a time even into a pipe or a file, so that a
+    /// long `book verify` or `book site` under `make test` shows its progress as it goes.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        runCommandLine()
+    }
 }
