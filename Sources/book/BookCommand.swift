@@ -12,10 +12,8 @@ struct BookCommand: ParsableCommand {
     )
 
     /// Parsed as every program of the book is: one leading `--` ignored, bad input one line.
-    /// Standard output goes out a line at a time even into a pipe or a file, so that a
-    /// long `book verify` or `book site` under `make test` shows its progress as it goes.
     static func main() {
-        setvbuf(stdout, nil, _IOLBF, 0)
+        lineBufferStandardOutput()
         runCommandLine()
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CommandLineSupport
 import Foundation
 import Literate
+import Site
 
 /// The `--chapters` option every subcommand shares, and loading the book from it.
 struct ChapterOptions: ParsableArguments {
@@ -35,4 +36,14 @@ struct ChapterRunOptions: ParsableArguments {
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// `swift --version`, which every cached run is keyed by, or one line and exit 1.
+func toolchainVersionOrExit() throws -> String {
+    do {
+        return try SiteBuilder.toolchainVersion()
+    } catch {
+        printError("error: cannot run `swift --version`: \(error)")
+        throw ExitCode.failure
+    }
 }

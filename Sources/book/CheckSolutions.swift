@@ -35,13 +35,7 @@ struct CheckSolutions: ParsableCommand {
     func run() throws {
         let book = try options.loadBook()
         let chapters = book.chapters.filter { !$0.exerciseIDs.isEmpty && $0.targetName != nil }
-        let toolchain: String
-        do {
-            toolchain = try SiteBuilder.toolchainVersion()
-        } catch {
-            printError("error: cannot run `swift --version`: \(error)")
-            throw ExitCode.failure
-        }
+        let toolchain = try toolchainVersionOrExit()
         let cacheFolder = cache.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? options.packageRoot.appendingPathComponent("site/_cache")
         var runs = CachedRuns(cacheFolder: cacheFolder, packageRoot: options.packageRoot,
                               settings: SiteBuilder.runSettings(toolchain: toolchain, blas: SiteBuilder.blasEnvironment()))

@@ -51,13 +51,7 @@ struct BuildSite: ParsableCommand {
         func folder(_ given: String?, _ fallback: String) -> URL {
             given.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? root.appendingPathComponent(fallback)
         }
-        let toolchain: String
-        do {
-            toolchain = try SiteBuilder.toolchainVersion()
-        } catch {
-            printError("error: cannot run `swift --version`: \(error)")
-            throw ExitCode.failure
-        }
+        let toolchain = try toolchainVersionOrExit()
         var configuration = SiteBuilder.Configuration(
             chaptersFolder: options.folder, chaptersDisplayName: options.chapters, packageRoot: root,
             themeFolder: folder(theme, "site/theme"), outputFolder: folder(output, "site/_site"),
