@@ -24,6 +24,24 @@ import Testing
         }
     }
 
+    /// With an embedding and stacked layers every weight that multiplies is used three times
+    /// per character (forward, gradient sent back, its own gradient), 2 FLOPs each: six times
+    /// the input matrices of every layer (E or H rows), the recurrent ones and W_hy.
+    /// By hand for a two-layer GRU, E = 2, H = 2, V = 3: 6 · (2·6 + 2·2·6 + 2·6 + 2·3) = 324.
+    @Test func flopCountWithEmbeddingAndLayersIsSixPerMultiplyingWeight() {
+        #expect(matrixFLOPsPerCharacter(cell: .gru, hiddenSize: 2, vocabularySize: 3, embeddingSize: 2, layers: 2) == 324)
+        for cell in CharCell.allCases {
+            for (E, H, V, L) in [(1, 1, 1, 1), (5, 7, 3, 2), (64, 128, 65, 2), (16, 64, 28, 3)] {
+                let kH = cell.blocks * H
+                let multiplyingWeights = E * kH + (L - 1) * H * kH + L * H * kH + H * V
+                #expect(matrixFLOPsPerCharacter(cell: cell, hiddenSize: H, vocabularySize: V, embeddingSize: E, layers: L) == 6 * multiplyingWeights)
+            }
+            // A one-hot input is a row lookup, not a product: only layers 2 … L multiply an input.
+            let kH = cell.blocks * 9
+            #expect(matrixFLOPsPerCharacter(cell: cell, hiddenSize: 9, vocabularySize: 4, layers: 3) == 6 * (2 * 9 * kH + 3 * 9 * kH + 9 * 4))
+        }
+    }
+
     /// setTanh writes exactly tanh of the named rows, where they lie, and leaves the others.
     @Test func inPlaceTanhOfRowsEqualsTanhOfThoseRows() {
         var generator = SeededGenerator(seed: 3)
